@@ -1,0 +1,59 @@
+# The two commands of the course:
+#   make lab     set up .venv (first time only) and start JupyterLab on the notebooks
+#   make test    set up .venv (first time only) and run the whole test suite
+# Other targets: execute (re-run notebooks in full mode and store their outputs),
+# bench (time and memory table), student (copies with solutions removed), data (rebuild data/),
+# doctor (check the installation and the data files), clean.
+# GPU=1 installs tensorflow[and-cuda] instead of the CPU-only build (Linux with an NVIDIA GPU).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+GPU    ?= 0
+STAMP  := $(VENV)/.installed-gpu$(GPU)
+TF_VERSION := $(shell sed -n 's/^tensorflow==\([0-9.]*\).*/\1/p' requirements.txt)
+NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: lab test execute bench student data doctor clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); run make PYTHON=python3.11 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+ifeq ($(GPU),1)
+	grep -v '^tensorflow' requirements.txt > $(VENV)/requirements-gpu.txt
+	echo 'tensorflow[and-cuda]==$(TF_VERSION)' >> $(VENV)/requirements-gpu.txt
+	$(BIN)/python -m pip uninstall --yes --quiet tensorflow-cpu || true
+	$(BIN)/python -m pip install --quiet -r $(VENV)/requirements-gpu.txt
+else
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+endif
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-gpu*
+	touch $@
+
+lab: $(STAMP)
+	cd notebooks && ../$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG)
+
+test: $(STAMP)
+	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --durations=10 tests notebooks
+
+execute: $(STAMP)
+	$(BIN)/python tools/execute.py --inplace $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py $(NOTEBOOKS)
+
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py --out build/student $(NOTEBOOKS)
+
+data: $(STAMP)
+	$(BIN)/python tools/build_data.py
+
+doctor: $(STAMP)
+	$(BIN)/python -m course_utils doctor
+
+clean:
+	rm -rf $(VENV) build

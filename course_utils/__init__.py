@@ -1,0 +1,19 @@
+"""Helpers shared by the course notebooks: set-up, data, plots, widgets, exercise checks.
+
+Typical first cell of a notebook::
+
+    import course_utils as cu
+    cfg = cu.setup(seed=0)          # prints versions, device, quick mode
+"""
+from . import checks, plots, widgets
+from .config import Config, quick_from_env, reseed, setup
+from .data import (FASHION_MNIST_CLASSES, DataFileError, download, load_fashion_mnist, load_imdb, load_membranes,
+                   load_mnist, load_novels, load_shakespeare, load_uci_sentences, load_udhr, verify)
+from .record import record
+
+__version__ = "0.1.0"
+__all__ = [
+    "Config", "DataFileError", "FASHION_MNIST_CLASSES", "checks", "download", "load_fashion_mnist", "load_imdb",
+    "load_membranes", "load_mnist", "load_novels", "load_shakespeare", "load_uci_sentences", "load_udhr",
+    "plots", "quick_from_env", "record", "reseed", "setup", "verify", "widgets",
+]

@@ -1,0 +1,160 @@
+"""``setup()``: the one call at the top of every notebook. Introduced in 00."""
+from __future__ import annotations
+
+import os
+import random
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
+
+# Must be set before TensorFlow is imported anywhere, or its C++ start-up chatter lands in
+# the output of the first cell that imports it.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+QUICK_ENV = "COURSE_QUICK"
+
+
+@dataclass(frozen=True)
+class Config:
+    """What ``setup()`` found. Introduced in 00.
+
+    Attributes
+    ----------
+    quick : bool
+        Quick mode: smaller data and fewer epochs so a notebook runs in about a minute.
+    gpu : bool
+        True when TensorFlow sees at least one GPU.
+    device : str
+        Human-readable device, e.g. ``"CPU, 2 threads"`` or ``"GPU: NVIDIA A100"``.
+    seed : int
+        The seed given to Python, NumPy and TensorFlow.
+    tf_version, keras_version : str
+    """
+
+    quick: bool
+    gpu: bool
+    device: str
+    seed: int
+    tf_version: str
+    keras_version: str
+
+    def line(self) -> str:
+        """The one-line summary that ``setup()`` prints."""
+        mode = "quick mode" if self.quick else "full mode"
+        return (f"TensorFlow {self.tf_version} · Keras {self.keras_version} · {self.device} · "
+                f"{mode} · seed {self.seed}")
+
+
+def quick_from_env(value: str | None = None) -> bool:
+    """Read quick mode from ``COURSE_QUICK`` (``1``/``0``; unset means full mode). Introduced in 00.
+
+    Raises
+    ------
+    ValueError
+        For anything other than 1/0/true/false/yes/no/on/off (case-insensitive) or empty.
+    """
+    raw = os.environ.get(QUICK_ENV, "") if value is None else value
+    text = raw.strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{QUICK_ENV}={raw!r} is not understood: use {QUICK_ENV}=1 for quick mode "
+                     f"or {QUICK_ENV}=0 (or leave it unset) for full mode.")
+
+
+@contextmanager
+def _quiet_stderr_fd() -> Iterator[None]:
+    """Silence C-level writes to file descriptor 2 (TensorFlow's absl start-up lines)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real fd 2 (some embedded consoles): nothing to silence
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _import_tensorflow():
+    with _quiet_stderr_fd():
+        import tensorflow as tf
+    return tf
+
+
+def _plot_defaults() -> None:
+    import matplotlib as mpl
+
+    mpl.rcParams.update({
+        "figure.figsize": (6.0, 4.0),
+        "figure.dpi": 80,            # small stored notebooks; zoom in the browser if needed
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "image.cmap": "viridis",
+        "legend.frameon": False,
+    })
+
+
+def reseed(seed: int = 0) -> None:
+    """Seed Python, NumPy and TensorFlow again, e.g. at the start of a model section. Introduced in 00."""
+    import keras
+
+    random.seed(seed)
+    keras.utils.set_random_seed(seed)  # also seeds NumPy and the TensorFlow backend
+
+
+def setup(seed: int = 0, quick: bool | None = None, verbose: bool = True) -> Config:
+    """Prepare a notebook: seeds, device, quick mode, plot style. Introduced in 00.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seeds Python's ``random``, NumPy and TensorFlow, so a re-run gives the same numbers on
+        the same machine (GPU kernels may still differ slightly).
+    quick : bool or None, default None
+        Quick mode. None reads the environment variable ``COURSE_QUICK`` (``1`` = quick).
+    verbose : bool, default True
+        Print the one-line summary (versions, device, mode, seed).
+
+    Returns
+    -------
+    Config
+        ``cfg.quick``, ``cfg.gpu``, ``cfg.device``, ``cfg.seed`` and the versions.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+    is_quick = quick_from_env() if quick is None else bool(quick)
+    tf = _import_tensorflow()
+    import keras
+
+    gpus = tf.config.list_physical_devices("GPU")
+    for gpu in gpus:
+        try:
+            tf.config.experimental.set_memory_growth(gpu, True)  # share the GPU with other kernels
+        except RuntimeError:  # already initialised by an earlier cell: growth was set then, or cannot be
+            pass
+    if gpus:
+        names = []
+        for gpu in gpus:
+            details = tf.config.experimental.get_device_details(gpu)
+            names.append(details.get("device_name", gpu.name))
+        device = "GPU: " + ", ".join(names)
+    else:
+        threads = os.cpu_count() or 1
+        device = f"CPU, {threads} thread{'s' if threads != 1 else ''} (no GPU found)"
+    reseed(seed)
+    _plot_defaults()
+    cfg = Config(quick=is_quick, gpu=bool(gpus), device=device, seed=seed,
+                 tf_version=tf.__version__, keras_version=keras.__version__)
+    if verbose:
+        print(cfg.line())
+    return cfg

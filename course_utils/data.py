@@ -1,0 +1,313 @@
+"""Loaders for the datasets shipped in ``data/``. Introduced in 00.
+
+Every loader checks the sha256 of each file against ``data/MANIFEST.json`` before parsing it:
+a missing, truncated or altered file is refused with a message that names the file and how
+to restore it. Nothing is ever downloaded unless asked for (``load_novels(full=True)``).
+Set ``COURSE_DATA`` to use a ``data/`` folder somewhere else.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import lzma
+import os
+import socket
+import struct
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+DATA_ENV = "COURSE_DATA"
+FASHION_MNIST_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+DOWNLOAD_TIMEOUT_S = 10.0
+
+
+class DataFileError(ValueError):
+    """A data file is present but truncated, altered or unreadable."""
+
+
+def data_dir() -> Path:
+    """The folder the loaders read: ``$COURSE_DATA`` or the repository's ``data/``."""
+    env = os.environ.get(DATA_ENV)
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
+
+
+def manifest() -> dict:
+    """The parsed ``data/MANIFEST.json`` (sha256, size, source, license, citation)."""
+    path = data_dir() / "MANIFEST.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: restore it with `git checkout -- data/` from the "
+                                f"repository root, or set {DATA_ENV} to the course's data folder.")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _verified(path: Path, size: int, mtime_ns: int, expected: str) -> None:
+    """Cached per (path, size, mtime): a file is hashed once per session unless it changes."""
+    actual = _sha256(path)
+    if actual != expected:
+        raise DataFileError(f"{path} is altered or corrupted (sha256 {actual[:12]}…, expected {expected[:12]}…): "
+                            f"restore it with `git checkout -- {_repo_rel(path)}` or rebuild with `make data`.")
+
+
+def _repo_rel(path: Path) -> str:
+    try:
+        return "data/" + path.relative_to(data_dir()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def verify(rel: str) -> Path:
+    """Return the path of ``data/<rel>`` after checking its size and sha256 against the manifest.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file is missing.
+    DataFileError
+        The file is truncated, altered, or not listed in the manifest.
+    """
+    entry = manifest()["files"].get(rel)
+    path = data_dir() / rel
+    if entry is None:
+        raise DataFileError(f"data/{rel} is not listed in data/MANIFEST.json: rebuild the data with `make data`.")
+    if not path.exists():
+        raise FileNotFoundError(f"data/{rel} is missing: restore it with `git checkout -- data/{rel}` "
+                                "from the repository root, or rebuild it with `make data`.")
+    stat = path.stat()
+    if stat.st_size != entry["bytes"]:
+        raise DataFileError(f"data/{rel} is truncated or altered ({stat.st_size:,} bytes, expected "
+                            f"{entry['bytes']:,}): restore it with `git checkout -- data/{rel}` or `make data`.")
+    _verified(path, stat.st_size, stat.st_mtime_ns, entry["sha256"])
+    return path
+
+
+def _read_xz(rel: str) -> bytes:
+    path = verify(rel)
+    try:
+        return lzma.decompress(path.read_bytes())
+    except lzma.LZMAError as error:  # only reachable if the manifest itself was edited
+        raise DataFileError(f"data/{rel} is not a valid xz file ({error}): restore it with `make data`.") from error
+
+
+def _parse_idx(raw: bytes, rel: str) -> np.ndarray:
+    """Parse an IDX file (the MNIST format): magic, dimensions, then uint8 values."""
+    if len(raw) < 8 or raw[:2] != b"\x00\x00" or raw[2] != 0x08:
+        raise DataFileError(f"data/{rel} is not an IDX file of unsigned bytes: restore it with `make data`.")
+    ndim = raw[3]
+    shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
+    values = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    if values.size != int(np.prod(shape)):
+        raise DataFileError(f"data/{rel} holds {values.size} values, its header says {shape}: restore it with `make data`.")
+    return values.reshape(shape)
+
+
+def _load_idx_dataset(folder: str) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    splits = []
+    for prefix in ("train", "t10k"):
+        images_rel = f"{folder}/{prefix}-images-idx3-ubyte.xz"
+        labels_rel = f"{folder}/{prefix}-labels-idx1-ubyte.xz"
+        images = _parse_idx(_read_xz(images_rel), images_rel)
+        labels = _parse_idx(_read_xz(labels_rel), labels_rel)
+        splits.append((images, labels))
+    return splits[0], splits[1]
+
+
+def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Load MNIST digits, the full original set, like ``keras.datasets.mnist.load_data()``. Introduced in 01.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        x: uint8 arrays of shape (60000, 28, 28) and (10000, 28, 28), pixel values 0-255.
+        y: uint8 arrays of shape (60000,) and (10000,), digits 0-9.
+    """
+    return _load_idx_dataset("mnist")
+
+
+def load_fashion_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Load Fashion-MNIST, the full original set, like ``keras.datasets.fashion_mnist``. Introduced in 00.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        x: uint8 arrays of shape (60000, 28, 28) and (10000, 28, 28), pixel values 0-255.
+        y: uint8 arrays of shape (60000,) and (10000,), class ids 0-9; names in ``FASHION_MNIST_CLASSES``.
+    """
+    return _load_idx_dataset("fashion-mnist")
+
+
+def load_shakespeare() -> str:
+    """Load Tiny Shakespeare (1,115,394 characters of plays, one string). Introduced in 06."""
+    return _read_xz("tinyshakespeare/input.txt.xz").decode("utf-8")
+
+
+def _novel_text(raw: bytes) -> str:
+    # The originals are UTF-8 with a byte-order mark and Windows line ends.
+    return raw.decode("utf-8-sig").replace("\r\n", "\n")
+
+
+def load_novels(*, full: bool = False, cache_dir: str | Path | None = None,
+                timeout: float = DOWNLOAD_TIMEOUT_S) -> dict[str, str]:
+    """Load the English novels corpus (public-domain, 1839-1889). Introduced in 07.
+
+    Parameters
+    ----------
+    full : bool, default False
+        False: the 23 novels shipped in ``data/`` (one per author, about 20 MB of text).
+        True: all 47 novels; the 24 not shipped are downloaded once (about 28 MB) from the
+        corpus' GitHub repository at a pinned commit, checked against pinned sha256 hashes and
+        cached. Offline, this fails within ``timeout`` seconds with a ``ConnectionError``.
+    cache_dir : str or Path, optional
+        Where downloads are kept; default ``~/.keras/datasets/course_utils``.
+    timeout : float, default 10
+        Seconds to wait for the server before giving up.
+
+    Returns
+    -------
+    dict
+        ``{"Dickens_Oliver_1839": "text...", ...}`` in file-name order, line ends normalised to ``\\n``.
+    """
+    files = manifest()["files"]
+    novels = {}
+    for rel in sorted(r for r in files if r.startswith("english-novels/")):
+        novels[Path(rel).name[: -len(".txt.xz")]] = _novel_text(_read_xz(rel))
+    if full:
+        remote = manifest()["remote"]
+        for rel, entry in sorted(remote.items()):
+            name = Path(rel).name[: -len(".txt")]
+            if name not in novels:
+                path = download(entry["url"], entry["sha256"], fname=Path(rel).name,
+                                cache_dir=cache_dir, timeout=timeout)
+                novels[name] = _novel_text(Path(path).read_bytes())
+        novels = dict(sorted(novels.items()))
+    return novels
+
+
+def download(url: str, sha256: str, *, fname: str, cache_dir: str | Path | None = None,
+             timeout: float = DOWNLOAD_TIMEOUT_S) -> str:
+    """Fetch ``url`` with ``keras.utils.get_file``, pinned to ``sha256``, failing fast offline. Introduced in 07.
+
+    The file is cached; a cached file with the right hash is used without any network access.
+
+    Raises
+    ------
+    ConnectionError
+        The server could not be reached or did not answer within ``timeout`` seconds.
+    ValueError
+        The downloaded file's sha256 differs from the pinned one (the file is deleted).
+    """
+    import keras
+
+    cache = Path(cache_dir) if cache_dir is not None else Path.home() / ".keras"
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout)  # get_file has no timeout of its own; urllib uses this one
+    try:
+        return keras.utils.get_file(fname=fname, origin=url, file_hash=sha256, hash_algorithm="sha256",
+                                    cache_dir=str(cache), cache_subdir="course_utils")
+    except ValueError as error:  # wrong hash
+        raise ValueError(f"{url} does not have the pinned sha256 {sha256[:12]}…; the download was "
+                         "discarded. The file online has changed: report it to the course maintainers.") from error
+    except Exception as error:  # keras wraps URLError/timeouts in a plain Exception
+        raise ConnectionError(f"could not download {fname} from {url} within {timeout:g} s ({_reason(error)}): "
+                              "are you offline? Everything shipped in data/ works without a network; "
+                              "retry when online.") from error
+    finally:
+        socket.setdefaulttimeout(previous)
+
+
+def _reason(error: BaseException) -> str:
+    while error.__cause__ is not None or error.__context__ is not None:
+        error = error.__cause__ or error.__context__
+    return f"{type(error).__name__}: {error}".strip()[:120]
+
+
+def load_imdb() -> tuple[tuple[list[str], np.ndarray], tuple[list[str], np.ndarray]]:
+    """Load the 50,000 labelled IMDB movie reviews (Maas et al. 2011). Introduced in 07.
+
+    Returns
+    -------
+    (texts_train, y_train), (texts_test, y_test)
+        texts: lists of 25,000 review strings (raw, with the original HTML ``<br />`` tags).
+        y: int64 arrays of shape (25000,), 1 = positive, 0 = negative.
+    """
+    splits = []
+    for split in ("train", "test"):
+        rel = f"imdb/imdb_{split}.csv.xz"
+        rows = list(csv.reader(io.StringIO(_read_xz(rel).decode("utf-8"))))
+        if rows[0] != ["text", "label"]:
+            raise DataFileError(f"data/{rel} does not start with the header text,label: restore it with `make data`.")
+        texts = [row[0] for row in rows[1:]]
+        labels = np.array([int(row[1]) for row in rows[1:]], dtype=np.int64)
+        splits.append((texts, labels))
+    return splits[0], splits[1]
+
+
+def load_uci_sentences() -> tuple[list[str], np.ndarray, list[str]]:
+    """Load the 3,000 UCI sentiment-labelled sentences. Introduced in 07.
+
+    Returns
+    -------
+    texts : list of 3,000 str
+    labels : int64 array of shape (3000,), 1 = positive, 0 = negative
+    sources : list of 3,000 str, ``"amazon"``, ``"imdb"`` or ``"yelp"``
+    """
+    texts, labels, sources = [], [], []
+    for site, name in (("amazon", "amazon_cells"), ("imdb", "imdb"), ("yelp", "yelp")):
+        rel = f"uci-sentiment/{name}_labelled.txt"
+        for line in verify(rel).read_text(encoding="utf-8").split("\n"):  # not splitlines(): texts hold \x85
+            if line.strip():
+                text, label = line.rsplit("\t", 1)
+                texts.append(text.strip())
+                labels.append(int(label))
+                sources.append(site)
+    return texts, np.array(labels, dtype=np.int64), sources
+
+
+def load_membranes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Load the ISBI 2012 EM membrane images of the U-Net paper. Introduced in 09.
+
+    Returns
+    -------
+    train_images : uint8 array of shape (30, 512, 512), grey values 0-255
+    train_masks : uint8 array of shape (30, 512, 512), 1 = membrane, 0 = cell interior
+    test_images : uint8 array of shape (30, 512, 512) (their masks were never published)
+    """
+    from PIL import Image
+
+    def stack(sub: str) -> np.ndarray:
+        return np.stack([np.array(Image.open(verify(f"isbi2012-membrane/{sub}/{i}.png")).convert("L"))
+                         for i in range(30)])
+
+    masks = stack("train/label")
+    # The masks are white (255) for cell interior and black (0) for membrane.
+    return stack("train/image"), (masks < 128).astype(np.uint8), stack("test")
+
+
+def load_udhr() -> dict[str, str]:
+    """Load the Universal Declaration of Human Rights in 20 languages. Introduced in 07.
+
+    Returns
+    -------
+    dict
+        ``{"eng": "Preamble text ...", "ces": "...", ...}``, keyed by ISO 639-3 code (with a variant
+        suffix such as ``deu_1996``), each the whole declaration with one paragraph per line.
+    """
+    rows = csv.DictReader(io.StringIO(verify("udhr/udhr_20langs.tsv").read_text(encoding="utf-8")),
+                          delimiter="\t", quoting=csv.QUOTE_NONE)
+    texts: dict[str, list[str]] = {}
+    for row in rows:
+        texts.setdefault(row["lang"], []).append(row["text"])
+    return {lang: "\n".join(lines) for lang, lines in texts.items()}
