@@ -12,6 +12,7 @@ seed-dependent constants.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -39,15 +40,20 @@ class _Fail(Exception):
     """Raised inside a checker to stop at the first problem found."""
 
 
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", text).split())  # no colour codes, no line breaks
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _run(name: str, body: Callable[[], str]) -> CheckResult:
     try:
         return CheckResult(True, name, body())
     except _Fail as failure:
-        return CheckResult(False, name, str(failure))
+        return CheckResult(False, name, _one_line(str(failure)))
     except NotImplementedError:
         return CheckResult(False, name, NOT_ATTEMPTED)
     except Exception as error:  # the learner's code raised: report it in one line
-        return CheckResult(False, name, f"your code raised {type(error).__name__}: {str(error)[:150]}")
+        return CheckResult(False, name, _one_line(f"your code raised {type(error).__name__}: {error}"))
 
 
 def _array(value: Any, what: str) -> np.ndarray:
@@ -122,9 +128,9 @@ def check_classifier(make_classifier: Callable[[], Any]) -> CheckResult:
         images = np.random.default_rng(1).random((4, 28, 28)).astype("float32")
         try:
             out = np.asarray(model(images))
-        except Exception as error:
-            raise _Fail(f"cannot take a batch of shape (4, 28, 28): {str(error)[:100]} (start with "
-                        "keras.Input(shape=(28, 28)) and a Flatten layer)") from None
+        except Exception:
+            raise _Fail("the model cannot take a batch of shape (4, 28, 28): start with "
+                        "keras.Input(shape=(28, 28)) and a Flatten layer") from None
         _expect_shape(out, (4, 10), "the output for 4 images", "end with a Dense layer of 10 units")
         if not np.allclose(out.sum(axis=1), 1.0, atol=1e-4) or np.any(out < 0):
             raise _Fail("outputs are not probabilities (rows should sum to 1): use activation='softmax' at the end")

@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+
+import course_utils as cu
+
+
+def test_setup_prints_one_line_with_versions_device_and_mode(capsys):
+    cfg = cu.setup(seed=0, quick=True)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    line = lines[0]
+    assert line.startswith("TensorFlow 2.") and "Keras 3." in line and "quick mode" in line and "seed 0" in line
+    assert cfg.quick is True and cfg.seed == 0
+    if not cfg.gpu:  # this machine and CI have no GPU
+        assert "CPU" in line and "no GPU found" in line
+
+
+def test_setup_full_mode_and_silent(capsys):
+    cfg = cu.setup(quick=False, verbose=False)
+    assert capsys.readouterr().out == ""
+    assert cfg.quick is False and "full mode" in cfg.line()
+
+
+@pytest.mark.parametrize("value, expected", [("1", True), ("true", True), ("0", False), ("", False), ("off", False)])
+def test_quick_mode_from_environment(monkeypatch, value, expected):
+    monkeypatch.setenv("COURSE_QUICK", value)
+    assert cu.setup(verbose=False).quick is expected
+
+
+def test_quick_mode_rejects_unclear_values(monkeypatch):
+    monkeypatch.setenv("COURSE_QUICK", "maybe")
+    with pytest.raises(ValueError, match="COURSE_QUICK=1"):
+        cu.setup(verbose=False)
+
+
+def test_explicit_quick_overrides_environment(monkeypatch):
+    monkeypatch.setenv("COURSE_QUICK", "1")
+    assert cu.setup(quick=False, verbose=False).quick is False
+
+
+def test_seed_makes_numpy_and_tensorflow_repeatable():
+    import tensorflow as tf
+
+    cu.setup(seed=7, verbose=False)
+    first = np.random.rand(3), tf.random.uniform((3,)).numpy()
+    cu.setup(seed=7, verbose=False)
+    second = np.random.rand(3), tf.random.uniform((3,)).numpy()
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True])
+def test_bad_seed_is_refused(seed):
+    with pytest.raises(ValueError, match="seed"):
+        cu.setup(seed=seed, verbose=False)

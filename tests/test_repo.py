@@ -1,0 +1,56 @@
+"""The environment files agree, and the README's commands are the ones CI and make run."""
+import re
+from pathlib import Path
+
+import course_utils
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pins(lines):
+    found = {}
+    for line in lines:
+        line = line.split("#")[0].strip().lstrip("- ").strip()
+        if not line or line.startswith("-e") or line in ("pip", "python=3.11"):
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9_.\[\]-]+)==([0-9][^ ;]*)\s*(;.*)?", line)
+        assert match, f"not pinned with ==: {line!r}"
+        found[(match.group(1).lower(), (match.group(3) or "").strip())] = match.group(2)
+    return found
+
+
+def requirement_pins(path):
+    return pins(path.read_text().splitlines())
+
+
+def test_every_requirement_is_pinned_and_binder_agrees():
+    main = requirement_pins(ROOT / "requirements.txt")
+    assert ("keras", "") in main and any(name.startswith("tensorflow") for name, _ in main)
+    assert requirement_pins(ROOT / "binder" / "requirements.txt") == main
+
+
+def test_environment_yml_carries_the_same_pins():
+    text = (ROOT / "environment.yml").read_text()
+    assert "python=3.11" in text
+    pip_section = text.split("- pip:")[1].splitlines()
+    assert pins(pip_section) == requirement_pins(ROOT / "requirements.txt")
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make lab" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_lab_listens_on_localhost_with_a_token():
+    makefile = (ROOT / "Makefile").read_text()
+    lab = makefile.split("\nlab:")[1].split("\n\n")[0]
+    assert "--ip=127.0.0.1" in lab and "token" not in lab.lower()   # the default: token authentication on
+
+
+def test_every_public_name_is_used_by_a_notebook_or_a_test():
+    texts = [p.read_text(encoding="utf-8") for p in (ROOT / "notebooks").glob("*.ipynb")]
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py")]
+    corpus = "\n".join(texts)
+    unused = [name for name in course_utils.__all__ if name not in corpus]
+    assert not unused, f"public but never used: {unused}"
