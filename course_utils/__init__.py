@@ -6,14 +6,14 @@ Typical first cell of a notebook::
     cfg = cu.setup(seed=0)          # prints versions, device, quick mode
 """
 from . import checks, plots, widgets
-from .config import Config, quick_from_env, reseed, setup
+from .config import Config, reseed, setup
 from .data import (FASHION_MNIST_CLASSES, DataFileError, download, load_fashion_mnist, load_imdb, load_membranes,
-                   load_mnist, load_novels, load_shakespeare, load_uci_sentences, load_udhr, verify)
+                   load_mnist, load_novels, load_shakespeare, load_uci_sentences, load_udhr)
 from .record import record
 
 __version__ = "0.1.0"
 __all__ = [
     "Config", "DataFileError", "FASHION_MNIST_CLASSES", "checks", "download", "load_fashion_mnist", "load_imdb",
     "load_membranes", "load_mnist", "load_novels", "load_shakespeare", "load_uci_sentences", "load_udhr",
-    "plots", "quick_from_env", "record", "reseed", "setup", "verify", "widgets",
+    "plots", "record", "reseed", "setup", "widgets",
 ]

@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def pins(lines):
     found = {}
     for line in lines:
-        line = line.split("#")[0].strip().lstrip("- ").strip()
-        if not line or line.startswith("-e") or line in ("pip", "python=3.11"):
+        line = line.split("#")[0].strip()
+        line = line[2:].strip() if line.startswith("- ") else line   # a YAML list item
+        if not line or line.startswith("-e ") or line in ("pip", "python=3.11"):
             continue
         match = re.fullmatch(r"([A-Za-z0-9_.\[\]-]+)==([0-9][^ ;]*)\s*(;.*)?", line)
         assert match, f"not pinned with ==: {line!r}"
