@@ -287,3 +287,234 @@ def check_softmax(softmax: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
         return "4 rows match, each sums to 1, stable for logits of 1000"
 
     return _run("check_softmax", body)
+
+
+# --- 02 · Multilayer perceptrons ----------------------------------------------------------------
+
+def check_dense_backward(dense_backward: Callable[..., tuple]) -> CheckResult:
+    """Check the backward pass of y = x @ W + b: returns (dx, dW, db) from the upstream gradient. Introduced in 02."""
+
+    def body() -> str:
+        rng = np.random.default_rng(5)
+        x, W = rng.normal(size=(6, 4)), rng.normal(size=(4, 3))
+        upstream = rng.normal(size=(6, 3))          # ∂L/∂y for a batch of 6
+        out = dense_backward(upstream.copy(), x.copy(), W.copy())
+        if not isinstance(out, (tuple, list)) or len(out) != 3:
+            raise _Fail("return the triple (dx, dW, db)")
+        dx, dW, db = (_array(v, name) for v, name in zip(out, ("dx", "dW", "db")))
+        if dW.shape == (3, 4) and np.allclose(dW, (x.T @ upstream).T):
+            raise _Fail("dW is transposed: it must have W's shape (4, 3), i.e. x.T @ upstream")
+        _expect_shape(dx, x.shape, "dx", "dx has x's shape: upstream @ W.T")
+        _expect_shape(dW, W.shape, "dW", "dW has W's shape: x.T @ upstream")
+        if db.shape != (3,):
+            raise _Fail(f"db has shape {db.shape}, expected (3,): sum the upstream gradient over the batch (axis=0)")
+        if np.allclose(db, upstream.mean(axis=0)):
+            raise _Fail("db is the mean over the batch: the loss gradient already carries 1/N, so sum (axis=0)")
+        for got, expected, name in ((dx, upstream @ W.T, "dx"), (dW, x.T @ upstream, "dW"),
+                                    (db, upstream.sum(axis=0), "db")):
+            if not np.allclose(got, expected, atol=1e-8):
+                raise _Fail(f"{name} differs from the chain rule's result (first entries {_fmt(got.ravel()[:3])}, "
+                            f"expected {_fmt(expected.ravel()[:3])})")
+        return "dx, dW and db match the chain rule for a batch of 6"
+
+    return _run("check_dense_backward", body)
+
+
+def check_momentum_step(momentum_step: Callable[..., tuple]) -> CheckResult:
+    """Check v := βv − α∇F, θ := θ + v (SGD with momentum, as in Keras). Introduced in 02."""
+
+    def body() -> str:
+        rng = np.random.default_rng(6)
+        theta, velocity, grad = rng.normal(size=4), rng.normal(size=4), rng.normal(size=4)
+        lr, beta = 0.1, 0.9
+        out = momentum_step(theta.copy(), velocity.copy(), grad.copy(), lr, beta)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise _Fail("return the pair (theta_new, velocity_new)")
+        theta_new, velocity_new = _array(out[0], "theta_new"), _array(out[1], "velocity_new")
+        _expect_shape(theta_new, theta.shape, "theta_new")
+        expected_v = beta * velocity - lr * grad
+        if np.allclose(velocity_new, beta * velocity + lr * grad):
+            raise _Fail("the velocity moves uphill: v := βv − α∇F (minus the gradient)")
+        if np.allclose(velocity_new, -lr * grad):
+            raise _Fail("the old velocity is forgotten: keep β times it (v := βv − α∇F)")
+        if not np.allclose(velocity_new, expected_v):
+            raise _Fail(f"velocity_new = {_fmt(velocity_new)}, expected {_fmt(expected_v)}")
+        if not np.allclose(theta_new, theta + expected_v):
+            raise _Fail("theta_new should be theta + velocity_new (the new velocity, not the old one)")
+        return "velocity and parameters match v := βv − α∇F, θ := θ + v"
+
+    return _run("check_momentum_step", body)
+
+
+def check_adam_step(adam_step: Callable[..., tuple]) -> CheckResult:
+    """Check one Adam update with bias correction (Kingma & Ba 2015, Algorithm 1). Introduced in 02."""
+
+    def body() -> str:
+        rng = np.random.default_rng(7)
+        theta, m, v = rng.normal(size=5), rng.normal(size=5) * 0.1, rng.random(5) * 0.1
+        grad, t = rng.normal(size=5), 3
+        lr, beta1, beta2, eps = 0.01, 0.9, 0.999, 1e-7
+        out = adam_step(theta.copy(), m.copy(), v.copy(), grad.copy(), t, lr, beta1, beta2, eps)
+        if not isinstance(out, (tuple, list)) or len(out) != 3:
+            raise _Fail("return the triple (theta_new, m_new, v_new)")
+        theta_new, m_new, v_new = (_array(value, name) for value, name in zip(out, ("theta_new", "m_new", "v_new")))
+        m_ref = beta1 * m + (1 - beta1) * grad
+        v_ref = beta2 * v + (1 - beta2) * grad ** 2
+        if not np.allclose(m_new, m_ref):
+            raise _Fail(f"m_new = {_fmt(m_new)}, expected β1·m + (1 − β1)·g = {_fmt(m_ref)}")
+        if not np.allclose(v_new, v_ref):
+            raise _Fail(f"v_new differs from β2·v + (1 − β2)·g² (square the gradient element-wise)")
+        m_hat, v_hat = m_ref / (1 - beta1 ** t), v_ref / (1 - beta2 ** t)
+        expected = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+        if np.allclose(theta_new, theta - lr * m_ref / (np.sqrt(v_ref) + eps)):
+            raise _Fail("no bias correction: divide m by (1 − β1^t) and v by (1 − β2^t) before the step")
+        if np.allclose(theta_new, theta + lr * m_hat / (np.sqrt(v_hat) + eps)):
+            raise _Fail("the step goes uphill: θ := θ − α m̂ / (√v̂ + ε)")
+        if not np.allclose(theta_new, expected):
+            raise _Fail(f"theta_new = {_fmt(theta_new)}, expected {_fmt(expected)}")
+        return "m, v and θ match Adam with bias correction at step t = 3"
+
+    return _run("check_adam_step", body)
+
+
+# --- 03 · Initialization ---------------------------------------------------------------------------
+
+def _check_std(name: str, fn: Callable[..., float], args_list: list[tuple], reference: Callable[..., float],
+               wrong: list[tuple[Callable[..., float], str]]) -> CheckResult:
+    def body() -> str:
+        for args in args_list:
+            got = fn(*args)
+            if got is None:
+                raise _Fail("returned None: did you forget `return`?")
+            got = float(got)
+            expected = reference(*args)
+            if np.isclose(got, expected, rtol=1e-6):
+                continue
+            for formula, hint in wrong:
+                if np.isclose(got, formula(*args), rtol=1e-6):
+                    raise _Fail(f"{args} -> {got:.4g}: {hint}")
+            raise _Fail(f"{args} -> {got:.4g}, expected {expected:.4g}")
+        return f"all {len(args_list)} layer shapes give the right standard deviation"
+
+    return _run(name, body)
+
+
+def check_glorot_std(glorot_std: Callable[[int, int], float]) -> CheckResult:
+    """Check the Glorot/Xavier normal standard deviation √(2 / (fan_in + fan_out)). Introduced in 03."""
+    return _check_std("check_glorot_std", glorot_std, [(784, 256), (256, 256), (100, 10), (1, 1)],
+                      lambda i, o: np.sqrt(2 / (i + o)),
+                      [(lambda i, o: 2 / (i + o), "that is the variance: return its square root"),
+                       (lambda i, o: np.sqrt(1 / i), "that is LeCun's √(1/fan_in): Glorot averages fan_in and fan_out"),
+                       (lambda i, o: np.sqrt(1 / (i + o)), "the variance is 2 / (fan_in + fan_out), not 1 / (…)")])
+
+
+def check_he_std(he_std: Callable[[int], float]) -> CheckResult:
+    """Check the He normal standard deviation √(2 / fan_in). Introduced in 03."""
+    return _check_std("check_he_std", he_std, [(784,), (256,), (10,), (1,)], lambda i: np.sqrt(2 / i),
+                      [(lambda i: 2 / i, "that is the variance: return its square root"),
+                       (lambda i: np.sqrt(1 / i), "that is √(1/fan_in): ReLU zeroes half the inputs, so He doubles it")])
+
+
+def check_residual_block(residual_block: Callable[[Any, int], Any]) -> CheckResult:
+    """Check a Functional residual block: output = x + F(x), same width as x. Introduced in 03."""
+
+    def body() -> str:
+        import keras
+
+        inputs = keras.Input(shape=(16,))
+        outputs = residual_block(inputs, 16)
+        if outputs is None:
+            raise _Fail("returned None: return the block's output tensor")
+        model = keras.Model(inputs, outputs)
+        x = np.random.default_rng(8).normal(size=(5, 16)).astype("float32")
+        out = np.asarray(model(x))
+        _expect_shape(out, (5, 16), "the block's output for a batch of 5", "a residual block keeps the width")
+        dense = _dense_layers(model)
+        if not dense:
+            raise _Fail("the block has no Dense layer: F(x) should be Dense(relu) then Dense")
+        for layer in dense:  # with F's weights at zero, a residual block is the identity
+            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+        if not np.allclose(np.asarray(model(x)), x, atol=1e-6):
+            raise _Fail("with F's weights at zero the output is not x: add the input to F(x) (layers.Add)")
+        return "output = x + F(x), width kept"
+
+    return _run("check_residual_block", body)
+
+
+# --- 04 · Regularization ------------------------------------------------------------------------
+
+def check_l2_penalty(l2_penalty: Callable[..., float]) -> CheckResult:
+    """Check λ/(2n) Σ‖W‖²_F over a list of weight matrices. Introduced in 04."""
+
+    def body() -> str:
+        rng = np.random.default_rng(9)
+        weights = [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))]
+        lam, n = 0.1, 50
+        got = _array(l2_penalty([w.copy() for w in weights], lam, n), "the penalty")
+        if got.shape != ():
+            raise _Fail(f"returned shape {got.shape}: sum everything into one number")
+        squares = sum(float(np.sum(w ** 2)) for w in weights)
+        expected = lam / (2 * n) * squares
+        if np.isclose(got, lam / (2 * n) * sum(float(np.sqrt(np.sum(w ** 2))) for w in weights)):
+            raise _Fail("the Frobenius norm is squared in the penalty: sum the squared weights")
+        if np.isclose(got, lam * squares):
+            raise _Fail("missing the 1/(2n) factor: λ/(2n) Σ‖W‖²")
+        if np.isclose(got, lam / (2 * n) * float(np.sum(weights[-1] ** 2))):
+            raise _Fail("only the last matrix counted: sum over every layer's weights")
+        if not np.isclose(got, expected):
+            raise _Fail(f"got {float(got):.6g}, expected {expected:.6g}")
+        return "matches λ/(2n) Σ‖W‖²_F on two layers"
+
+    return _run("check_l2_penalty", body)
+
+
+def check_inverted_dropout(inverted_dropout: Callable[..., np.ndarray]) -> CheckResult:
+    """Check inverted dropout: zero a fraction `rate` in training, scale the rest by 1/(1−rate). Introduced in 04."""
+
+    def body() -> str:
+        x = np.random.default_rng(10).random((200, 500)) + 0.5
+        rate = 0.3
+        same = _array(inverted_dropout(x.copy(), rate, False, np.random.default_rng(0)), "the inference output")
+        if not np.allclose(same, x):
+            raise _Fail("at inference (training=False) dropout must return x unchanged")
+        out = _array(inverted_dropout(x.copy(), rate, True, np.random.default_rng(0)), "the training output")
+        _expect_shape(out, x.shape, "the training output")
+        dropped = np.mean(out == 0)
+        if abs(dropped - rate) > 0.02:
+            if abs(dropped - (1 - rate)) < 0.02:
+                raise _Fail(f"{dropped:.0%} of the units are zeroed: `rate` is the fraction to DROP, not to keep")
+            raise _Fail(f"{dropped:.0%} of the units are zeroed, expected about {rate:.0%}")
+        kept = out != 0
+        if np.allclose(out[kept], x[kept]):
+            raise _Fail("the kept units are not scaled: divide them by (1 − rate) so the mean stays the same")
+        if not np.allclose(out[kept], x[kept] / (1 - rate)):
+            raise _Fail("the kept units should be x / (1 − rate)")
+        return f"{dropped:.1%} zeroed at rate {rate}, survivors scaled by 1/(1 − rate), identity at inference"
+
+    return _run("check_inverted_dropout", body)
+
+
+def check_batchnorm_train(batchnorm_train: Callable[..., np.ndarray]) -> CheckResult:
+    """Check batch normalization in training mode: per feature, over the batch axis. Introduced in 04."""
+
+    def body() -> str:
+        rng = np.random.default_rng(11)
+        x = rng.normal(3.0, 2.0, size=(32, 5))
+        x[:, 4] = 7.0                                  # a constant feature: only ε avoids 0/0
+        gamma, beta, eps = rng.random(5) + 0.5, rng.normal(size=5), 1e-3
+        with np.errstate(all="ignore"):
+            out = _array(batchnorm_train(x.copy(), gamma.copy(), beta.copy(), eps), "the output")
+        _expect_shape(out, x.shape, "the output")
+        _expect_finite(out, "the output for a constant feature", "add ε to the variance before the square root")
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        expected = gamma * (x - mean) / np.sqrt(var + eps) + beta
+        across = (x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + eps)
+        if np.allclose(out, gamma * across + beta):
+            raise _Fail("normalised each example across features (that is layer norm): use axis=0, the batch")
+        if np.allclose(out, (x - mean) / np.sqrt(var + eps)):
+            raise _Fail("γ and β are not applied: return γ·x̂ + β")
+        if not np.allclose(out, expected, atol=1e-6):
+            raise _Fail(f"first row {_fmt(out[0])}, expected {_fmt(expected[0])}")
+        return "μ_B, σ²_B, x̂ and γx̂ + β match on a batch of 32"
+
+    return _run("check_batchnorm_train", body)

@@ -176,3 +176,53 @@ def plot_descent_1d(loss: Callable[[np.ndarray], np.ndarray], thetas: Sequence[f
     ax.set(xlabel="θ", ylabel="F(θ)", title=title)
     ax.legend()
     return fig
+
+
+def plot_layer_histograms(activations: Sequence[np.ndarray], *, title: str, xlabel: str = "activation value",
+                          max_layers: int = 10, bins: int = 50) -> Figure:
+    """One histogram per layer (evenly chosen if there are more than ``max_layers``), with each std. Introduced in 03.
+
+    Parameters
+    ----------
+    activations : sequence of arrays, one per layer, any shape (flattened)
+    """
+    if not len(activations):
+        raise ValueError("activations is empty: pass one array per layer.")
+    chosen = np.unique(np.linspace(0, len(activations) - 1, min(max_layers, len(activations))).round().astype(int))
+    fig, axes = plt.subplots(1, len(chosen), figsize=(1.9 * len(chosen), 2.6), sharey=True, squeeze=False)
+    for ax, index in zip(axes.flat, chosen):
+        values = np.asarray(activations[index], dtype=float).ravel()
+        finite = values[np.isfinite(values)]
+        ax.hist(finite, bins=bins, color="tab:blue", density=True)
+        ax.set_title(f"layer {index + 1}\nstd {finite.std() if finite.size else float('nan'):.2g}", fontsize=9)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes.flat[0].set_ylabel("density")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_trajectories_2d(loss: Callable[[np.ndarray, np.ndarray], np.ndarray], paths: Mapping[str, np.ndarray], *,
+                         title: str, xlim: tuple[float, float] = (-2, 2), ylim: tuple[float, float] = (-2, 2),
+                         levels: int = 30, ax=None) -> Figure:
+    """Contours of a 2-D loss and the paths of optimizers on it. Introduced in 02.
+
+    Parameters
+    ----------
+    loss : maps two arrays (θ1, θ2) of the same shape to the loss, element-wise
+    paths : name -> array of shape (steps, 2), the points each optimizer visited
+    """
+    fig, ax = (plt.subplots(figsize=(6.5, 5.0)) if ax is None else (ax.figure, ax))
+    grid1, grid2 = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
+    values = loss(grid1, grid2)
+    contour_levels = np.quantile(values, np.linspace(0, 1, levels) ** 2)   # denser near the minimum
+    ax.contour(grid1, grid2, values, levels=np.unique(contour_levels), cmap="viridis", linewidths=0.7)
+    for name, path in paths.items():
+        path = np.asarray(path, dtype=float)
+        if path.ndim != 2 or path.shape[1] != 2:
+            raise ValueError(f"path {name!r} must have shape (steps, 2), got {path.shape}.")
+        ax.plot(path[:, 0], path[:, 1], "o-", markersize=2, linewidth=1.2, label=name)
+    ax.set(xlim=xlim, ylim=ylim, xlabel="θ₁", ylabel="θ₂", title=title)
+    ax.legend(fontsize=8)
+    return fig

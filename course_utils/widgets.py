@@ -4,7 +4,7 @@ They need a live kernel; in a stored notebook they show nothing until the cell i
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -47,3 +47,61 @@ def explore_learning_rate(loss: Callable[[np.ndarray], np.ndarray],
     slider = widgets.FloatLogSlider(value=initial, base=10, min=np.log10(rates[0]), max=np.log10(rates[1]),
                                     step=0.02, description="α", continuous_update=False, readout_format=".3f")
     return widgets.interactive(draw, learning_rate=slider)
+
+
+def explore_activations(activations: Mapping[str, tuple[Callable[[np.ndarray], np.ndarray],
+                                                        Callable[[np.ndarray], np.ndarray]]], *,
+                        span: tuple[float, float] = (-5.0, 5.0)):
+    """A menu of activation functions: plots the chosen one and its derivative. Introduced in 02.
+
+    Parameters
+    ----------
+    activations : name -> (function, derivative), both element-wise on NumPy arrays (your own code)
+    span : range of the pre-activation z shown
+    """
+    import ipywidgets as widgets
+
+    if not activations:
+        raise ValueError("activations is empty: pass {'name': (function, derivative), ...}.")
+    z = np.linspace(*span, 401)
+
+    def draw(name: str) -> None:
+        function, derivative = activations[name]
+        fig, ax = plt.subplots(figsize=(6, 3.5))
+        ax.plot(z, function(z), label=f"{name}(z)")
+        ax.plot(z, derivative(z), "--", label=f"{name}'(z)")
+        ax.axhline(0, color="0.6", linewidth=0.8)
+        ax.set(xlabel="pre-activation z", ylabel="value", title=f"{name} and its derivative")
+        ax.legend()
+        plt.show()
+
+    return widgets.interactive(draw, name=widgets.Dropdown(options=list(activations), description="activation"))
+
+
+def explore_initialization(simulate: Callable[[int, str, str], Sequence[np.ndarray]], *,
+                           activations: Sequence[str] = ("tanh", "relu"),
+                           schemes: Sequence[str] = ("too small", "too large", "Glorot", "He"),
+                           depth: tuple[int, int, int] = (2, 30, 10)):
+    """Sliders for depth, activation and initialization; shows per-layer activation histograms. Introduced in 03.
+
+    Parameters
+    ----------
+    simulate : (depth, activation, scheme) -> one array of activations per layer (your own code)
+    depth : (smallest, largest, initial) number of layers
+    """
+    import ipywidgets as widgets
+
+    from .plots import plot_layer_histograms
+
+    def draw(layers: int, activation: str, scheme: str) -> None:
+        plot_layer_histograms(simulate(layers, activation, scheme),
+                              title=f"{layers} {activation} layers, {scheme} initialization")
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        layers=widgets.IntSlider(value=depth[2], min=depth[0], max=depth[1], description="depth",
+                                 continuous_update=False),
+        activation=widgets.Dropdown(options=list(activations), description="activation"),
+        scheme=widgets.Dropdown(options=list(schemes), description="init"),
+    )

@@ -165,3 +165,129 @@ def test_a_crashing_answer_is_reported_in_one_line():
 def test_every_checker_reports_the_stub_as_not_attempted(name):
     result = getattr(checks, name)(stub)
     assert not result and result.message == checks.NOT_ATTEMPTED
+
+
+# --- 02 ---------------------------------------------------------------------------------------
+
+def good_dense_backward(upstream, x, W):
+    return upstream @ W.T, x.T @ upstream, upstream.sum(axis=0)
+
+
+def test_dense_backward():
+    assert_passes(checks.check_dense_backward(good_dense_backward))
+    assert_fails(checks.check_dense_backward(stub), "not attempted")
+    assert_fails(checks.check_dense_backward(lambda u, x, W: (u @ W.T, (x.T @ u).T, u.sum(axis=0))), "transposed")
+    assert_fails(checks.check_dense_backward(lambda u, x, W: (u @ W.T, x.T @ u, u.mean(axis=0))), "sum (axis=0)")
+    assert_fails(checks.check_dense_backward(lambda u, x, W: (u @ W.T, x.T @ u, u.sum(axis=1))), "db has shape")
+    assert_fails(checks.check_dense_backward(lambda u, x, W: (u @ W.T, x.T @ u)), "triple")
+
+
+def good_momentum(theta, velocity, grad, lr, beta):
+    velocity = beta * velocity - lr * grad
+    return theta + velocity, velocity
+
+
+def test_momentum_step():
+    assert_passes(checks.check_momentum_step(good_momentum))
+    assert_fails(checks.check_momentum_step(stub), "not attempted")
+    assert_fails(checks.check_momentum_step(lambda t, v, g, lr, b: (t + b * v + lr * g, b * v + lr * g)), "uphill")
+    assert_fails(checks.check_momentum_step(lambda t, v, g, lr, b: (t - lr * g, -lr * g)), "forgotten")
+    assert_fails(checks.check_momentum_step(lambda t, v, g, lr, b: (t + v, b * v - lr * g)), "new velocity")
+
+
+def good_adam(theta, m, v, grad, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def test_adam_step():
+    assert_passes(checks.check_adam_step(good_adam))
+    assert_fails(checks.check_adam_step(stub), "not attempted")
+
+    def no_bias_correction(theta, m, v, grad, t, lr, beta1, beta2, eps):
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad ** 2
+        return theta - lr * m / (np.sqrt(v) + eps), m, v
+
+    def uphill(*args):
+        theta, m, v = good_adam(*args)
+        return 2 * args[0] - theta, m, v
+
+    assert_fails(checks.check_adam_step(no_bias_correction), "bias correction")
+    assert_fails(checks.check_adam_step(uphill), "uphill")
+    assert_fails(checks.check_adam_step(lambda *a: good_adam(*a)[:2]), "triple")
+
+
+# --- 03 ---------------------------------------------------------------------------------------
+
+def test_glorot_and_he_std():
+    assert_passes(checks.check_glorot_std(lambda i, o: np.sqrt(2 / (i + o))))
+    assert_fails(checks.check_glorot_std(stub), "not attempted")
+    assert_fails(checks.check_glorot_std(lambda i, o: 2 / (i + o)), "variance")
+    assert_fails(checks.check_glorot_std(lambda i, o: np.sqrt(1 / i)), "LeCun")
+    assert_fails(checks.check_glorot_std(lambda i, o: None), "return")
+    assert_passes(checks.check_he_std(lambda i: np.sqrt(2 / i)))
+    assert_fails(checks.check_he_std(stub), "not attempted")
+    assert_fails(checks.check_he_std(lambda i: np.sqrt(1 / i)), "doubles")
+    assert_fails(checks.check_he_std(lambda i: 2 / i), "square root")
+
+
+def good_residual(x, units):
+    return layers.Add()([x, layers.Dense(units)(layers.Dense(units, activation="relu")(x))])
+
+
+def test_residual_block():
+    assert_passes(checks.check_residual_block(good_residual))
+    assert_fails(checks.check_residual_block(stub), "not attempted")
+    no_skip = lambda x, units: layers.Dense(units)(layers.Dense(units, activation="relu")(x))
+    assert_fails(checks.check_residual_block(no_skip), "add the input")
+    assert_fails(checks.check_residual_block(lambda x, units: layers.Dense(units * 2)(x)), "keeps the width")
+    assert_fails(checks.check_residual_block(lambda x, units: None), "return")
+
+
+# --- 04 ---------------------------------------------------------------------------------------
+
+def good_l2(weights, lam, n):
+    return lam / (2 * n) * sum(np.sum(w ** 2) for w in weights)
+
+
+def test_l2_penalty():
+    assert_passes(checks.check_l2_penalty(good_l2))
+    assert_fails(checks.check_l2_penalty(stub), "not attempted")
+    assert_fails(checks.check_l2_penalty(lambda ws, lam, n: lam * sum(np.sum(w ** 2) for w in ws)), "1/(2n)")
+    assert_fails(checks.check_l2_penalty(lambda ws, lam, n: lam / (2 * n) * sum(np.linalg.norm(w) for w in ws)),
+                 "squared")
+    assert_fails(checks.check_l2_penalty(lambda ws, lam, n: good_l2(ws[-1:], lam, n)), "every layer")
+    assert_fails(checks.check_l2_penalty(lambda ws, lam, n: [good_l2([w], lam, n) for w in ws]), "one number")
+
+
+def good_dropout(x, rate, training, rng):
+    if not training:
+        return x
+    return x * (rng.random(x.shape) >= rate) / (1 - rate)
+
+
+def test_inverted_dropout():
+    assert_passes(checks.check_inverted_dropout(good_dropout))
+    assert_fails(checks.check_inverted_dropout(stub), "not attempted")
+    assert_fails(checks.check_inverted_dropout(lambda x, r, t, rng: good_dropout(x, r, True, rng)), "inference")
+    assert_fails(checks.check_inverted_dropout(lambda x, r, t, rng: good_dropout(x, 1 - r, t, rng) if t else x),
+                 "to DROP")
+    assert_fails(checks.check_inverted_dropout(lambda x, r, t, rng: x * (rng.random(x.shape) >= r) if t else x),
+                 "not scaled")
+
+
+def good_batchnorm(x, gamma, beta, eps):
+    return gamma * (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps) + beta
+
+
+def test_batchnorm_train():
+    assert_passes(checks.check_batchnorm_train(good_batchnorm))
+    assert_fails(checks.check_batchnorm_train(stub), "not attempted")
+    layer_norm = lambda x, g, b, eps: g * (x - x.mean(axis=1, keepdims=True)) / np.sqrt(
+        x.var(axis=1, keepdims=True) + eps) + b
+    assert_fails(checks.check_batchnorm_train(layer_norm), "layer norm")
+    assert_fails(checks.check_batchnorm_train(lambda x, g, b, eps: (x - x.mean(0)) / np.sqrt(x.var(0) + eps)), "γ")
+    assert_fails(checks.check_batchnorm_train(lambda x, g, b, eps: g * (x - x.mean(0)) / x.std(0) + b), "ε")

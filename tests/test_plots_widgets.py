@@ -73,3 +73,41 @@ def test_learning_rate_explorer_draws_with_the_learners_descent():
     assert calls[-1] == pytest.approx(1.2)
     with pytest.raises(ValueError, match="increasing"):
         widgets.explore_learning_rate(lambda t: t, descend, rates=(1.0, 0.1))
+
+
+def test_plot_layer_histograms_picks_at_most_max_layers():
+    layers_out = [np.random.default_rng(i).normal(0, 1 / (i + 1), 500) for i in range(25)]
+    fig = plots.plot_layer_histograms(layers_out, title="deep", max_layers=10)
+    assert isinstance(fig, Figure) and len(fig.axes) == 10
+    assert fig.axes[0].get_title().startswith("layer 1") and fig.axes[-1].get_title().startswith("layer 25")
+    with pytest.raises(ValueError, match="empty"):
+        plots.plot_layer_histograms([], title="x")
+
+
+def test_plot_trajectories_2d():
+    loss = lambda a, b: a ** 2 + 10 * b ** 2
+    fig = plots.plot_trajectories_2d(loss, {"GD": np.array([[1.5, 1.0], [1.0, 0.2], [0.5, 0.0]])}, title="valley")
+    assert isinstance(fig, Figure) and fig.axes[0].get_legend() is not None
+    with pytest.raises(ValueError, match=r"\(steps, 2\)"):
+        plots.plot_trajectories_2d(loss, {"bad": np.zeros((3, 3))}, title="x")
+
+
+def test_activation_and_initialization_explorers():
+    import ipywidgets
+
+    explorer = widgets.explore_activations({"relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0) * 1.0),
+                                            "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2)})
+    assert isinstance(explorer, ipywidgets.interactive)
+    explorer.children[0].value = "tanh"
+    with pytest.raises(ValueError, match="empty"):
+        widgets.explore_activations({})
+    seen = []
+
+    def simulate(depth, activation, scheme):
+        seen.append((depth, activation, scheme))
+        return [np.random.default_rng(k).normal(size=100) for k in range(depth)]
+
+    explorer = widgets.explore_initialization(simulate)
+    assert isinstance(explorer, ipywidgets.interactive)
+    explorer.children[0].value = 12
+    assert seen[-1][0] == 12
