@@ -86,7 +86,8 @@ def plot_history(history, *, metrics: Sequence[str] | None = None, title: str = 
 
 
 def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str, ylabel: str, title: str,
-                x: Mapping[str, Sequence[float]] | None = None, logy: bool = False, ax=None) -> Figure:
+                x: Mapping[str, Sequence[float]] | None = None, logy: bool = False, logx: bool = False,
+                ax=None) -> Figure:
     """Plot several named curves (e.g. loss per step for three optimizers) on one axis. Introduced in 01."""
     fig, ax = (plt.subplots(figsize=SMALL) if ax is None else (ax.figure, ax))
     for name, values in curves.items():
@@ -94,6 +95,8 @@ def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str, ylabel: s
         ax.plot(xs, values, label=name, linewidth=1.5)
     if logy:
         ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if len(curves) > 1:
         ax.legend()
@@ -132,7 +135,7 @@ def plot_decision_boundary(predict_proba: Callable[[np.ndarray], np.ndarray], X:
             ax.annotate(f"p = {prob:.2f}", point, xytext=(8, 8), textcoords="offset points")
     fig.colorbar(shading, ax=ax, label="p(y = 1 | x)")
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3)   # below the axes, clear of the points
     return fig
 
 

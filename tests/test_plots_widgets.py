@@ -35,8 +35,9 @@ def test_plot_history_from_dict_and_labels():
 
 
 def test_plot_curves_and_descent():
-    fig = plots.plot_curves({"a": [3, 2, 1], "b": [3, 1, 0.5]}, xlabel="epoch", ylabel="loss", title="t", logy=True)
-    assert isinstance(fig, Figure) and fig.axes[0].get_yscale() == "log"
+    fig = plots.plot_curves({"a": [3, 2, 1], "b": [3, 1, 0.5]}, xlabel="epoch", ylabel="loss", title="t", logy=True,
+                            logx=True, x={"a": [1, 2, 3], "b": [1, 10, 100]})
+    assert isinstance(fig, Figure) and fig.axes[0].get_yscale() == "log" and fig.axes[0].get_xscale() == "log"
     fig = plots.plot_descent_1d(lambda t: t ** 2 + 0.2, [1.0, 0.6, 0.36], title="GD")
     assert isinstance(fig, Figure) and fig.axes[0].get_xlabel() == "θ"
 
