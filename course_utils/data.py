@@ -45,7 +45,8 @@ def manifest() -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The sha256 hex digest of a file, read in 1 MB blocks (also used by tools/build_data.py)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -56,7 +57,7 @@ def _sha256(path: Path) -> str:
 @lru_cache(maxsize=None)
 def _verified(path: Path, size: int, mtime_ns: int, expected: str) -> None:
     """Cached per (path, size, mtime): a file is hashed once per session unless it changes."""
-    actual = _sha256(path)
+    actual = sha256_file(path)
     if actual != expected:
         raise DataFileError(f"{path} is altered or corrupted (sha256 {actual[:12]}…, expected {expected[:12]}…): "
                             f"restore it with `git checkout -- {_repo_rel(path)}` or rebuild with `make data`.")

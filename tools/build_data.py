@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from course_utils.data import sha256_file  # noqa: E402  (one hashing routine for building and checking)
 XZ_FILTERS = [{"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME}]
 NOVELS_REPO = "computationalstylistics/100_english_novels"
 NOVELS_COMMIT = "143e601875d70e195f2cc5ebd8b034609271194d"
@@ -94,20 +96,12 @@ DATASETS = {
 }
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def check_sources(source: Path) -> None:
     """Refuse to build from originals whose sha256 differs from their SHA256SUMS."""
     sums = (source / "SHA256SUMS").read_text().split("\n")
     for line in filter(None, sums):
         expected, name = line.split(maxsplit=1)
-        if sha256_of(source / name) != expected:
+        if sha256_file(source / name) != expected:
             sys.exit(f"{source / name}: sha256 differs from {source / 'SHA256SUMS'}; restore the original file.")
 
 
@@ -181,7 +175,7 @@ def build(source: Path, dest: Path) -> dict:
     add("udhr/udhr_20langs.tsv", "udhr")
 
     for rel, entry in files.items():
-        entry["sha256"] = sha256_of(dest / rel)
+        entry["sha256"] = sha256_file(dest / rel)
         entry["bytes"] = (dest / rel).stat().st_size
     return {
         "about": "Every file under data/ with its sha256; made by tools/build_data.py from the originals "
