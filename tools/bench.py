@@ -1,6 +1,9 @@
 """Benchmark every notebook in quick and full mode; write BENCHMARKS.md.
 
-Usage: python tools/bench.py [notebooks/NN_*.ipynb ...]
+Usage: python tools/bench.py [--modes quick,full] [notebooks/NN_*.ipynb ...]
+
+Results are kept in BENCHMARKS.json (one entry per notebook and mode, replaced when re-measured)
+and rendered to BENCHMARKS.md, so a single notebook can be re-measured without redoing the rest.
 
 Each run executes a copy of the notebook in a fresh kernel (the stored notebook is not touched)
 and reports wall time including kernel start, the kernel's peak resident memory, and the
@@ -47,11 +50,21 @@ def main() -> None:
                     copy.unlink(missing_ok=True)
         if report.exists():
             results = [json.loads(line) for line in report.read_text().splitlines()]
-    rows = ["| notebook | mode | wall time (s) | budget (s) | peak RSS (MB) | budget (MB) | recorded numbers |",
-            "|---|---|---:|---:|---:|---:|---|"]
+    store = args.out.with_suffix(".json")
+    measured = len(results)
+    previous = json.loads(store.read_text()) if store.exists() else []
+    fresh = {(r["notebook"].removeprefix(".bench_"), r["mode"]) for r in results}
+    for result in results:
+        result["notebook"] = result["notebook"].removeprefix(".bench_")
+        result["date"] = date.today().isoformat()
+    results = sorted([r for r in previous if (r["notebook"], r["mode"]) not in fresh] + results,
+                     key=lambda r: (r["notebook"], r["mode"] != "full"))
+    store.write_text(json.dumps(results, indent=1) + "\n")
+    rows = ["| notebook | mode | wall time (s) | budget (s) | peak RSS (MB) | budget (MB) | recorded numbers | measured |",
+            "|---|---|---:|---:|---:|---:|---|---|"]
     over = 0
     for result in results:
-        name = result["notebook"].removeprefix(".bench_")
+        name = result["notebook"]
         full_s, quick_s, peak = BUDGETS.get(name[:2], DEFAULT_BUDGET)
         budget_s = quick_s if result["mode"] == "quick" else full_s
         flag = ""
@@ -60,17 +73,17 @@ def main() -> None:
             flag = " **over budget**"
         numbers = ", ".join(f"{k} = {v:.4g}" for k, v in result["records"].items()) or "–"
         rows.append(f"| {name} | {result['mode']} | {result['wall_s']:.0f}{flag} | {budget_s} | "
-                    f"{result['peak_rss_mb']} | {peak} | {numbers} |")
+                    f"{result['peak_rss_mb']} | {peak} | {numbers} | {result['date']} |")
     cpu = f"{platform.machine()}, {__import__('os').cpu_count()} cores"
-    text = (f"# Benchmarks\n\nMade by `make bench` (tools/bench.py) on {date.today().isoformat()}, {cpu}, "
+    text = (f"# Benchmarks\n\nMade by `make bench` (tools/bench.py) on {cpu}, "
             f"Python {platform.python_version()}. Wall time includes starting the kernel; peak RSS is the "
             "kernel's maximum resident memory. Re-run `make bench` to refresh this table.\n\n"
             + "\n".join(rows) + "\n")
     args.out.write_text(text)
     print(text)
     expected = len(paths) * len(args.modes.split(","))
-    if len(results) != expected:
-        sys.exit(f"{expected - len(results)} run(s) failed, see above.")
+    if measured != expected:
+        sys.exit(f"{expected - measured} run(s) failed, see above.")
     if over:
         sys.exit(f"{over} run(s) over budget.")
 
