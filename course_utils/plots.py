@@ -192,7 +192,8 @@ def plot_layer_histograms(activations: Sequence[np.ndarray], *, title: str, xlab
     if not len(activations):
         raise ValueError("activations is empty: pass one array per layer.")
     chosen = np.unique(np.linspace(0, len(activations) - 1, min(max_layers, len(activations))).round().astype(int))
-    fig, axes = plt.subplots(1, len(chosen), figsize=(1.9 * len(chosen), 2.6), sharey=True, squeeze=False)
+    # Each panel keeps its own y-axis: layers can differ in scale by many orders of magnitude.
+    fig, axes = plt.subplots(1, len(chosen), figsize=(1.9 * len(chosen), 2.6), squeeze=False)
     for ax, index in zip(axes.flat, chosen):
         values = np.asarray(activations[index], dtype=float).ravel()
         finite = values[np.isfinite(values)]
