@@ -10,10 +10,11 @@ from .config import Config, reseed, setup
 from .data import (FASHION_MNIST_CLASSES, DataFileError, download, load_fashion_mnist, load_imdb, load_membranes,
                    load_mnist, load_novels, load_shakespeare, load_uci_sentences, load_udhr)
 from .record import record
+from .training import compact_log
 
 __version__ = "0.1.0"
 __all__ = [
-    "Config", "DataFileError", "FASHION_MNIST_CLASSES", "checks", "download", "load_fashion_mnist", "load_imdb",
+    "Config", "DataFileError", "FASHION_MNIST_CLASSES", "checks", "compact_log", "download", "load_fashion_mnist", "load_imdb",
     "load_membranes", "load_mnist", "load_novels", "load_shakespeare", "load_uci_sentences", "load_udhr",
     "plots", "record", "reseed", "setup", "widgets",
 ]

@@ -1,0 +1,46 @@
+"""``compact_log()``: a Keras callback that prints a few lines instead of one per epoch. Introduced in 04."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+def compact_log(every: int = 10) -> Any:
+    """Return a Keras callback printing one line every ``every`` epochs, plus the first and the last.
+
+    Use it with ``verbose=0`` for long runs (``model.fit(..., verbose=0, callbacks=[cu.compact_log(10)])``):
+    80 epochs give 9 lines instead of 80. Each line shows every logged metric and the seconds since the
+    start of training. When training stops early (``EarlyStopping``) the last epoch is still printed.
+
+    Raises
+    ------
+    ValueError
+        When ``every`` is not a positive integer.
+    """
+    if not isinstance(every, int) or isinstance(every, bool) or every < 1:
+        raise ValueError(f"compact_log(every=...) needs a positive whole number of epochs, got {every!r}.")
+    import keras
+
+    class CompactLog(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self._start, self._last_printed, self._last = time.perf_counter(), None, None
+
+        def on_epoch_end(self, epoch, logs=None):
+            self._last = (epoch + 1, dict(logs or {}))
+            total = self.params.get("epochs")
+            if epoch == 0 or (epoch + 1) % every == 0 or epoch + 1 == total:
+                self._print(*self._last)
+
+        def on_train_end(self, logs=None):
+            if self._last is not None and self._last_printed != self._last[0]:
+                self._print(*self._last)
+
+        def _print(self, epoch, logs):
+            self._last_printed = epoch
+            width = len(str(self.params.get("epochs") or epoch))
+            metrics = "  ".join(f"{name} {float(value):.4f}" for name, value in logs.items()
+                                if name != "learning_rate")
+            print(f"epoch {epoch:>{width}}/{self.params.get('epochs')}  {metrics}  "
+                  f"({time.perf_counter() - self._start:.0f} s)", flush=True)
+
+    return CompactLog()
