@@ -27,20 +27,24 @@ def doctor() -> int:
             print(f"PROBLEM {module}: {type(error).__name__}: {error}")
     try:
         files = data.manifest()["files"]
-    except FileNotFoundError as error:
+    except (FileNotFoundError, data.DataFileError) as error:  # missing, empty, truncated or malformed
         print(f"PROBLEM {error}")
-        return problems + 1
+        return _summary(problems + 1)
     bad_files = 0
     for rel in files:
         try:
             data.verify(rel)
-        except (FileNotFoundError, ValueError) as error:
+        except (OSError, ValueError) as error:
             bad_files += 1
             print(f"PROBLEM {error}")
     problems += bad_files
     total = sum(entry["bytes"] for entry in files.values())
     print(f"data: {len(files) - bad_files} of {len(files)} files verified "
           f"({total / 1e6:.1f} MB) in {data.data_dir()}")
+    return _summary(problems)
+
+
+def _summary(problems: int) -> int:
     print("OK: ready to start the course." if problems == 0 else f"{problems} problem(s) found, see above.")
     return problems
 

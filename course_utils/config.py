@@ -47,6 +47,15 @@ class Config:
                 f"{mode} · seed {self.seed}")
 
 
+_QUICK_WORDS = {"": False, "0": False, "false": False, "no": False, "off": False,
+                "1": True, "true": True, "yes": True, "on": True}
+
+
+def _quick_word(text: str) -> bool | None:
+    """True/False for a recognised on/off word (case and surrounding spaces ignored), else None."""
+    return _QUICK_WORDS.get(text.strip().lower())
+
+
 def quick_from_env(value: str | None = None) -> bool:
     """Read quick mode from ``COURSE_QUICK`` (``1``/``0``; unset means full mode). Introduced in 00.
 
@@ -56,13 +65,25 @@ def quick_from_env(value: str | None = None) -> bool:
         For anything other than 1/0/true/false/yes/no/on/off (case-insensitive) or empty.
     """
     raw = os.environ.get(QUICK_ENV, "") if value is None else value
-    text = raw.strip().lower()
-    if text in ("", "0", "false", "no", "off"):
-        return False
-    if text in ("1", "true", "yes", "on"):
-        return True
-    raise ValueError(f"{QUICK_ENV}={raw!r} is not understood: use {QUICK_ENV}=1 for quick mode "
-                     f"or {QUICK_ENV}=0 (or leave it unset) for full mode.")
+    parsed = _quick_word(raw)
+    if parsed is None:
+        raise ValueError(f"{QUICK_ENV}={raw!r} is not understood: use {QUICK_ENV}=1 for quick mode "
+                         f"or {QUICK_ENV}=0 (or leave it unset) for full mode.")
+    return parsed
+
+
+def _quick_argument(quick: object) -> bool:
+    """The ``quick`` argument of ``setup()`` as a bool: True/False/None, or an on/off word."""
+    if quick is None:
+        return quick_from_env()
+    if isinstance(quick, bool):
+        return quick
+    if isinstance(quick, str):
+        parsed = _quick_word(quick)
+        if parsed is not None:
+            return parsed
+    raise ValueError(f"quick={quick!r} is not understood: use quick=True for quick mode, quick=False for "
+                     f"full mode, or leave it out to follow {QUICK_ENV}.")
 
 
 @contextmanager
@@ -112,7 +133,7 @@ def reseed(seed: int = 0) -> None:
     keras.utils.set_random_seed(seed)  # also seeds NumPy and the TensorFlow backend
 
 
-def setup(seed: int = 0, quick: bool | None = None, verbose: bool = True) -> Config:
+def setup(seed: int = 0, quick: bool | str | None = None, verbose: bool = True) -> Config:
     """Prepare a notebook: seeds, device, quick mode, plot style. Introduced in 00.
 
     Parameters
@@ -120,8 +141,12 @@ def setup(seed: int = 0, quick: bool | None = None, verbose: bool = True) -> Con
     seed : int, default 0
         Seeds Python's ``random``, NumPy and TensorFlow, so a re-run gives the same numbers on
         the same machine (GPU kernels may still differ slightly).
-    quick : bool or None, default None
+    quick : bool, str or None, default None
         Quick mode. None reads the environment variable ``COURSE_QUICK`` (``1`` = quick).
+        A string is read like ``COURSE_QUICK``: ``"1"``, ``"true"``, ``"yes"``, ``"on"`` mean quick
+        mode and ``"0"``, ``"false"``, ``"no"``, ``"off"`` or ``""`` mean full mode (any case), so
+        a value copied from the shell or a config file means what it says (``quick="no"`` is
+        full mode). Anything else, such as ``"maybe"`` or ``1``, is refused.
     verbose : bool, default True
         Print the one-line summary (versions, device, mode, seed).
 
@@ -129,10 +154,16 @@ def setup(seed: int = 0, quick: bool | None = None, verbose: bool = True) -> Con
     -------
     Config
         ``cfg.quick``, ``cfg.gpu``, ``cfg.device``, ``cfg.seed`` and the versions.
+
+    Raises
+    ------
+    ValueError
+        A negative or non-integer ``seed``, a ``quick`` that is not True/False/None or one of the
+        words above, or (with ``quick=None``) an unclear ``COURSE_QUICK``.
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
-    is_quick = quick_from_env() if quick is None else bool(quick)
+    is_quick = _quick_argument(quick)
     tf = _import_tensorflow()
     import keras
 

@@ -36,13 +36,56 @@ def data_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parent.parent / "data"
 
 
+MANIFEST_RESTORE = ("restore it with `git checkout -- data/MANIFEST.json` from the repository root, "
+                    "or rebuild the data with `make data`")
+
+
 def manifest() -> dict:
-    """The parsed ``data/MANIFEST.json`` (sha256, size, source, license, citation)."""
+    """The parsed ``data/MANIFEST.json`` (sha256, size, source, license, citation).
+
+    Raises
+    ------
+    FileNotFoundError
+        The manifest is missing.
+    DataFileError
+        The manifest is empty, truncated, not JSON, or lacks a well-formed ``files`` table.
+    """
     path = data_dir() / "MANIFEST.json"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: restore it with `git checkout -- data/` from the "
                                 f"repository root, or set {DATA_ENV} to the course's data folder.")
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataFileError(f"{path} is unreadable ({type(error).__name__}): {MANIFEST_RESTORE}.") from error
+    if not text.strip():
+        raise DataFileError(f"{path} is empty: {MANIFEST_RESTORE}.")
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataFileError(f"{path} is damaged, perhaps truncated (not valid JSON: {error}): "
+                            f"{MANIFEST_RESTORE}.") from error
+    problem = _manifest_problem(parsed)
+    if problem:
+        raise DataFileError(f"{path} is damaged ({problem}): {MANIFEST_RESTORE}.")
+    return parsed
+
+
+def _manifest_problem(parsed: object) -> str | None:
+    """What is wrong with the structure of a parsed manifest, or None."""
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("files"), dict):
+        return "no 'files' table"
+    for rel, entry in parsed["files"].items():
+        if not isinstance(entry, dict):
+            return f"the entry for {rel} is not a table"
+        digest, size = entry.get("sha256"), entry.get("bytes")
+        if not isinstance(digest, str) or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            return f"the sha256 of {rel} is not 64 hex digits"
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            return f"the size of {rel} is not a byte count"
+    if not isinstance(parsed.get("remote", {}), dict):
+        return "the 'remote' table is not a table"
+    return None
 
 
 def sha256_file(path: Path) -> str:
@@ -59,8 +102,19 @@ def _verified(path: Path, size: int, mtime_ns: int, expected: str) -> None:
     """Cached per (path, size, mtime): a file is hashed once per session unless it changes."""
     actual = sha256_file(path)
     if actual != expected:
-        raise DataFileError(f"{path} is altered or corrupted (sha256 {actual[:12]}…, expected {expected[:12]}…): "
-                            f"restore it with `git checkout -- {_repo_rel(path)}` or rebuild with `make data`.")
+        rel = _repo_rel(path)
+        file_hash, manifest_hash = _distinct_prefixes(actual, expected)
+        raise DataFileError(f"{rel} is altered, or its sha256 in data/MANIFEST.json was changed (the file "
+                            f"hashes to {file_hash}, the manifest says {manifest_hash}): restore both with "
+                            f"`git checkout -- {rel} data/MANIFEST.json` from the repository root, "
+                            "or rebuild with `make data`.")
+
+
+def _distinct_prefixes(first: str, second: str, shortest: int = 12) -> tuple[str, str]:
+    """Both digests cut short, but long enough to show where they differ (``…`` marks a cut)."""
+    differ = next((i for i, (a, b) in enumerate(zip(first, second)) if a != b), min(len(first), len(second)))
+    keep = max(shortest, differ + 4)
+    return tuple(d if len(d) <= keep else d[:keep] + "…" for d in (first, second))
 
 
 def _repo_rel(path: Path) -> str:
@@ -90,7 +144,8 @@ def verify(rel: str) -> Path:
     stat = path.stat()
     if stat.st_size != entry["bytes"]:
         raise DataFileError(f"data/{rel} is truncated or altered ({stat.st_size:,} bytes, expected "
-                            f"{entry['bytes']:,}): restore it with `git checkout -- data/{rel}` or `make data`.")
+                            f"{entry['bytes']:,}), or its size in data/MANIFEST.json was changed: restore both "
+                            f"with `git checkout -- data/{rel} data/MANIFEST.json` or `make data`.")
     _verified(path, stat.st_size, stat.st_mtime_ns, entry["sha256"])
     return path
 

@@ -53,3 +53,27 @@ def test_seed_makes_numpy_and_tensorflow_repeatable():
 def test_bad_seed_is_refused(seed):
     with pytest.raises(ValueError, match="seed"):
         cu.setup(seed=seed, verbose=False)
+
+
+@pytest.mark.parametrize("value, expected", [("no", False), ("No", False), ("0", False), ("off", False),
+                                             ("false", False), ("", False), ("yes", True), ("1", True),
+                                             (" ON ", True), ("True", True)])
+def test_quick_as_string_is_read_like_the_environment_variable(monkeypatch, value, expected):
+    monkeypatch.setenv("COURSE_QUICK", "1" if not expected else "0")  # the argument wins either way
+    assert cu.setup(quick=value, verbose=False).quick is expected
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "quick", 1, 0, 1.0, [], "no way"])
+def test_unclear_quick_argument_is_refused_in_one_line(value):
+    with pytest.raises(ValueError, match=r"quick=.* is not understood: use quick=True") as caught:
+        cu.setup(quick=value, verbose=False)
+    assert "\n" not in str(caught.value)
+
+
+def test_quick_true_false_none(monkeypatch):
+    monkeypatch.setenv("COURSE_QUICK", "yes")
+    assert cu.setup(quick=None, verbose=False).quick is True
+    assert cu.setup(quick=False, verbose=False).quick is False
+    monkeypatch.delenv("COURSE_QUICK")
+    assert cu.setup(quick=True, verbose=False).quick is True
+    assert cu.setup(verbose=False).quick is False

@@ -215,3 +215,60 @@ def test_full_novels_from_a_mirror(data_copy, edit_manifest, http_server, tmp_pa
     assert len(novels) == 47 and list(novels) == sorted(novels)
     name = Path(missing[0]).name[: -len(".txt")]
     assert novels[name] == f"Text of {missing[0]}\n"
+
+
+# --- a damaged manifest is blamed, not the data ---------------------------------------------------
+
+def _change_one_digit(digest: str) -> str:
+    return ("1" if digest[20] != "1" else "2").join((digest[:20], digest[21:]))
+
+
+@pytest.mark.parametrize("damage, says", [
+    (lambda text: text[: len(text) // 2], "is damaged, perhaps truncated (not valid JSON"),
+    (lambda text: "", "is empty"),
+    (lambda text: "   \n", "is empty"),
+    (lambda text: "[]", "is damaged (no 'files' table)"),
+])
+def test_damaged_manifest_is_explained_in_one_line(data_copy, damage, says):
+    folder = data_copy(REL)
+    path = folder / "MANIFEST.json"
+    path.write_text(damage(path.read_text()))
+    with pytest.raises(cu.DataFileError) as caught:
+        cu.load_shakespeare()
+    message = str(caught.value)
+    assert "MANIFEST.json " + says in message
+    assert "git checkout -- data/MANIFEST.json" in message and "\n" not in message
+
+
+def test_manifest_with_a_bad_hash_format_is_blamed(data_copy, edit_manifest):
+    folder = data_copy(REL)
+    edit_manifest(folder, lambda m: m["files"][REL].update(sha256=m["files"][REL]["sha256"][:-1]))
+    with pytest.raises(cu.DataFileError, match=rf"MANIFEST.json is damaged \(the sha256 of {REL} is not 64 hex"):
+        cu.load_shakespeare()
+
+
+def test_changed_digit_in_manifest_names_file_and_manifest(data_copy, edit_manifest):
+    folder = data_copy(REL)
+    edit_manifest(folder, lambda m: m["files"][REL].update(sha256=_change_one_digit(m["files"][REL]["sha256"])))
+    with pytest.raises(cu.DataFileError) as caught:
+        cu.load_shakespeare()
+    message = str(caught.value)
+    assert f"data/{REL} is altered, or its sha256 in data/MANIFEST.json was changed" in message
+    assert f"git checkout -- data/{REL} data/MANIFEST.json" in message and "\n" not in message
+
+
+def test_changed_size_in_manifest_names_file_and_manifest(data_copy, edit_manifest):
+    folder = data_copy(REL)
+    edit_manifest(folder, lambda m: m["files"][REL].update(bytes=m["files"][REL]["bytes"] + 1))
+    with pytest.raises(cu.DataFileError, match=r"or its size in data/MANIFEST.json was changed: restore both"):
+        cu.load_shakespeare()
+
+
+def test_hash_message_shows_where_the_two_hashes_differ(data_copy, edit_manifest):
+    folder = data_copy(REL)
+    true_hash = data.manifest()["files"][REL]["sha256"]
+    changed = true_hash[:-1] + ("0" if true_hash[-1] != "0" else "1")   # the last digit: past any short prefix
+    edit_manifest(folder, lambda m: m["files"][REL].update(sha256=changed))
+    with pytest.raises(cu.DataFileError) as caught:
+        cu.load_shakespeare()
+    assert f"the file hashes to {true_hash}, the manifest says {changed}" in str(caught.value)
