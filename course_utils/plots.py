@@ -1,17 +1,60 @@
 """Plot helpers: each draws one kind of figure, labels its axes and returns the Figure.
 
 In a notebook end the call with ``;`` (``plots.plot_history(history);``) so the figure is shown
-once. Introduced in 00.
+once. Figures a helper creates itself use matplotlib's constrained layout, so titles, labels and
+tick labels get room whatever their length; when you pass ``ax=``, the layout of your figure is
+yours (``layout="constrained"`` in ``plt.subplots`` or ``fig.tight_layout()``). Introduced in 00.
 """
 from __future__ import annotations
 
+import textwrap
 from typing import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, MaxNLocator
 
 SMALL, WIDE, SQUARE = (5.0, 3.5), (10.0, 3.5), (5.5, 5.0)
+INCHES_PER_POINT = 1 / 72
+
+
+def _subplots(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float], **kwargs):
+    """plt.subplots with constrained layout: (figure, 2-D array of axes)."""
+    return plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", squeeze=False, **kwargs)
+
+
+def _figure_and_axes(ax, figsize: tuple[float, float]):
+    """The given axes and its figure, or a new constrained-layout figure with one axes."""
+    if ax is not None:
+        return ax.figure, ax
+    fig, axes = _subplots(figsize=figsize)
+    return fig, axes[0, 0]
+
+
+def _text_inches(lines: Sequence[str], fontsize: float) -> float:
+    """A generous estimate of the width of the longest line, in inches (DejaVu Sans averages ~0.55 em)."""
+    return max((len(line) for line in lines), default=0) * 0.62 * fontsize * INCHES_PER_POINT
+
+
+class _CompactFormatter(Formatter):
+    """Tick labels like 0, 0.25, 2.5e-6, 1e5: no offset text above the axis, the fewest digits that differ."""
+
+    def __call__(self, x, pos=None) -> str:
+        return self.format_ticks([x])[0]
+
+    def format_ticks(self, values) -> list[str]:
+        values = np.asarray(values, dtype=float)
+        if not values.size:
+            return []
+        scale = np.abs(values).max()
+        values = np.where(np.abs(values) <= 1e-9 * scale, 0.0, values)   # 1.4e-17 from float steps is 0
+        for digits in range(2, 8):
+            labels = [f"{value:.{digits}g}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
+                      for value in values]
+            if len(set(labels)) == len(labels):
+                break
+        return labels
 
 
 def _as_images(images: np.ndarray) -> np.ndarray:
@@ -28,6 +71,9 @@ def plot_images(images: np.ndarray, labels: Sequence | None = None, *, class_nam
                 predictions: Sequence | None = None, ncols: int = 8, title: str | None = None) -> Figure:
     """Show images in a grid, each titled with its label (and prediction, red when wrong). Introduced in 00.
 
+    The figure grows with the number of title lines and the longest class name (wrapped at about
+    20 characters), so titles never run into the neighbouring images.
+
     Parameters
     ----------
     images : array of shape (n, h, w), (n, h, w, 1) or (n, h, w, 3)
@@ -36,24 +82,37 @@ def plot_images(images: np.ndarray, labels: Sequence | None = None, *, class_nam
     """
     images = _as_images(images)
     count = len(images)
-    ncols = min(ncols, count)
+    if count == 0:
+        raise ValueError("images is empty: pass at least one image.")
+    ncols = max(1, min(ncols, count))
     nrows = int(np.ceil(count / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.5 * nrows + 0.3), squeeze=False)
     name = (lambda c: class_names[int(c)]) if class_names is not None else (lambda c: str(int(c)))
+    titles, colors = [], []
+    for index in range(count):
+        if labels is not None and predictions is not None:
+            wrong = int(labels[index]) != int(predictions[index])
+            text = f"{name(predictions[index])}\n(true: {name(labels[index])})" if wrong else name(labels[index])
+            colors.append("crimson" if wrong else "black")
+        else:
+            text = name(labels[index]) if labels is not None else ""
+            colors.append("black")
+        titles.append("\n".join(textwrap.fill(line, 20, break_long_words=False) or line for line in text.split("\n")))
+    fontsize = 8
+    lines = [line for text in titles for line in text.split("\n")]
+    line_count = max(text.count("\n") + 1 if text else 0 for text in titles)
+    column = max(1.3, _text_inches(lines, fontsize) + 0.15)
+    row = 1.15 + line_count * 1.25 * fontsize * INCHES_PER_POINT + 0.1
+    fig, axes = _subplots(nrows, ncols, figsize=(column * ncols, row * nrows + (0.45 if title else 0.1)))
     for index, ax in enumerate(axes.flat):
         ax.axis("off")
         if index >= count:
+            ax.set_visible(False)
             continue
         ax.imshow(images[index], cmap="gray" if images.ndim == 3 else None)
-        if labels is not None and predictions is not None:
-            wrong = int(labels[index]) != int(predictions[index])
-            ax.set_title(f"{name(predictions[index])}\n(true: {name(labels[index])})" if wrong
-                         else name(labels[index]), fontsize=8, color="crimson" if wrong else "black")
-        elif labels is not None:
-            ax.set_title(name(labels[index]), fontsize=8)
+        if titles[index]:
+            ax.set_title(titles[index], fontsize=fontsize, color=colors[index])
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -70,7 +129,7 @@ def plot_history(history, *, metrics: Sequence[str] | None = None, title: str = 
     if not logs:
         raise ValueError("history is empty: pass what model.fit() returned after at least one epoch.")
     names = list(metrics) if metrics else [key for key in logs if not key.startswith("val_") and key != "learning_rate"]
-    fig, axes = plt.subplots(1, len(names), figsize=(5.0 * len(names), 3.5), squeeze=False)
+    fig, axes = _subplots(1, len(names), figsize=(5.0 * len(names), 3.8))
     for ax, name in zip(axes.flat, names):
         epochs = np.arange(1, len(logs[name]) + 1)
         ax.plot(epochs, logs[name], "o-", label="training", markersize=3)
@@ -81,15 +140,19 @@ def plot_history(history, *, metrics: Sequence[str] | None = None, title: str = 
         ax.set_title(name.replace("_", " "))
         ax.legend()
     fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
 def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str, ylabel: str, title: str,
                 x: Mapping[str, Sequence[float]] | None = None, logy: bool = False, logx: bool = False,
-                ax=None) -> Figure:
-    """Plot several named curves (e.g. loss per step for three optimizers) on one axis. Introduced in 01."""
-    fig, ax = (plt.subplots(figsize=SMALL) if ax is None else (ax.figure, ax))
+                ax=None, xlim: tuple[float, float] | None = None,
+                ylim: tuple[float, float] | None = None) -> Figure:
+    """Plot several named curves (e.g. loss per step for three optimizers) on one axis. Introduced in 01.
+
+    Pass the same ``xlim=(low, high)`` (and ``ylim``) to panels that are compared side by side, so
+    they share one range; ``None`` keeps matplotlib's automatic range for that side.
+    """
+    fig, ax = _figure_and_axes(ax, SMALL)
     for name, values in curves.items():
         xs = x[name] if x is not None else np.arange(len(values))
         ax.plot(xs, values, label=name, linewidth=1.5)
@@ -97,6 +160,10 @@ def plot_curves(curves: Mapping[str, Sequence[float]], *, xlabel: str, ylabel: s
         ax.set_yscale("log")
     if logx:
         ax.set_xscale("log")
+    if xlim is not None:
+        ax.set_xlim(*xlim)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if len(curves) > 1:
         ax.legend()
@@ -117,7 +184,7 @@ def plot_decision_boundary(predict_proba: Callable[[np.ndarray], np.ndarray], X:
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"X must have shape (n, 2) to draw a 2-D boundary, got {X.shape}.")
-    fig, ax = (plt.subplots(figsize=SQUARE) if ax is None else (ax.figure, ax))
+    fig, ax = _figure_and_axes(ax, SQUARE)
     low, high = X.min(axis=0) - padding, X.max(axis=0) + padding
     grid_x1, grid_x2 = np.meshgrid(np.linspace(low[0], high[0], 200), np.linspace(low[1], high[1], 200))
     grid = np.c_[grid_x1.ravel(), grid_x2.ravel()]
@@ -149,25 +216,28 @@ def plot_confusion_matrix(y_true: Sequence[int], y_pred: Sequence[int], *, class
     counts = np.zeros((n_classes, n_classes), dtype=int)
     np.add.at(counts, (y_true, y_pred), 1)
     names = list(class_names) if class_names is not None else [str(c) for c in range(n_classes)]
-    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    longest = _text_inches(names, plt.rcParams["font.size"])   # room for long class names on both axes
+    fig, axes = _subplots(figsize=(6.5 + max(0.0, longest - 0.8), 5.5 + max(0.0, 0.75 * longest - 0.6)))
+    ax = axes[0, 0]
     image = ax.imshow(counts, cmap="viridis")
     for (row, col), value in np.ndenumerate(counts):
         ax.text(col, row, str(value), ha="center", va="center", fontsize=7,
                 color="black" if value > counts.max() / 2 else "white")
-    ax.set_xticks(range(n_classes), names, rotation=45, ha="right")
+    ax.set_xticks(range(n_classes), names, rotation=45, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(n_classes), names)
     ax.grid(False)
     ax.set(xlabel="predicted class", ylabel="true class",
            title=f"{title}: accuracy {np.trace(counts) / counts.sum():.1%}")
-    fig.colorbar(image, ax=ax, label="number of examples")
-    fig.tight_layout()
+    # An inset colorbar follows the square image, so the title above the image stays clear of it.
+    colorbar = fig.colorbar(image, cax=ax.inset_axes([1.04, 0.0, 0.045, 1.0]), label="number of examples")
+    colorbar.ax.grid(False)
     return fig
 
 
 def plot_descent_1d(loss: Callable[[np.ndarray], np.ndarray], thetas: Sequence[float], *, title: str,
                     span: tuple[float, float] = (-1.5, 1.5), ax=None) -> Figure:
     """Draw a 1-D loss curve and the path of gradient descent on it. Introduced in 01."""
-    fig, ax = (plt.subplots(figsize=SMALL) if ax is None else (ax.figure, ax))
+    fig, ax = _figure_and_axes(ax, SMALL)
     thetas = np.asarray(thetas, dtype=float)
     shown = thetas[np.isfinite(thetas) & (np.abs(thetas) < 1e6)]
     low = min(span[0], shown.min(initial=span[0]))
@@ -182,28 +252,49 @@ def plot_descent_1d(loss: Callable[[np.ndarray], np.ndarray], thetas: Sequence[f
 
 
 def plot_layer_histograms(activations: Sequence[np.ndarray], *, title: str, xlabel: str = "activation value",
-                          max_layers: int = 10, bins: int = 50) -> Figure:
-    """One histogram per layer (evenly chosen if there are more than ``max_layers``), with each std. Introduced in 03.
+                          max_layers: int | None = None, bins: int = 50, ncols: int | None = None) -> Figure:
+    """One histogram per layer, with each layer's std, in a grid of panels. Introduced in 03.
+
+    Every layer is shown unless ``max_layers`` is given and smaller; then that many evenly spaced
+    layers (always the first and the last) are shown and the figure's title names them.
 
     Parameters
     ----------
     activations : sequence of arrays, one per layer, any shape (flattened)
+    max_layers : at most this many panels, default all layers
+    ncols : panels per row, default at most 8 with the rows as even as possible
     """
     if not len(activations):
         raise ValueError("activations is empty: pass one array per layer.")
-    chosen = np.unique(np.linspace(0, len(activations) - 1, min(max_layers, len(activations))).round().astype(int))
-    # Each panel keeps its own y-axis: layers can differ in scale by many orders of magnitude.
-    fig, axes = plt.subplots(1, len(chosen), figsize=(1.9 * len(chosen), 2.6), squeeze=False)
+    total = len(activations)
+    shown = total if max_layers is None else max(1, min(int(max_layers), total))
+    chosen = np.unique(np.linspace(0, total - 1, shown).round().astype(int))
+    count = len(chosen)
+    if ncols is None:
+        ncols = int(np.ceil(count / np.ceil(count / 8)))
+    ncols = max(1, min(int(ncols), count))
+    nrows = int(np.ceil(count / ncols))
+    fig, axes = _subplots(nrows, ncols, figsize=(max(1.75 * ncols, 4.0), 1.85 * nrows + 0.8))
+    for ax in axes.flat[count:]:
+        ax.set_visible(False)
+    # Each panel keeps its own axes: layers can differ in scale by many orders of magnitude. The
+    # compact tick labels replace matplotlib's offset text ("1e-5" above the axis), which has no
+    # room between panels.
     for ax, index in zip(axes.flat, chosen):
         values = np.asarray(activations[index], dtype=float).ravel()
         finite = values[np.isfinite(values)]
         ax.hist(finite, bins=bins, color="tab:blue", density=True)
         ax.set_title(f"layer {index + 1}\nstd {finite.std() if finite.size else float('nan'):.2g}", fontsize=9)
-        ax.set_xlabel(xlabel, fontsize=8)
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(MaxNLocator(nbins=3, min_n_ticks=2))
+            axis.set_major_formatter(_CompactFormatter())
         ax.tick_params(labelsize=7)
-    axes.flat[0].set_ylabel("density")
+    fig.supxlabel(xlabel, fontsize=10)
+    fig.supylabel("density (each panel its own scale)", fontsize=10)
+    if count < total:
+        listed = ", ".join(str(index + 1) for index in chosen)
+        title = f"{title}\n(layers {listed} of {total})"
     fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
@@ -217,7 +308,7 @@ def plot_trajectories_2d(loss: Callable[[np.ndarray, np.ndarray], np.ndarray], p
     loss : maps two arrays (θ1, θ2) of the same shape to the loss, element-wise
     paths : name -> array of shape (steps, 2), the points each optimizer visited
     """
-    fig, ax = (plt.subplots(figsize=(6.5, 5.0)) if ax is None else (ax.figure, ax))
+    fig, ax = _figure_and_axes(ax, (6.5, 5.0))
     grid1, grid2 = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
     values = loss(grid1, grid2)
     contour_levels = np.quantile(values, np.linspace(0, 1, levels) ** 2)   # denser near the minimum
@@ -229,4 +320,94 @@ def plot_trajectories_2d(loss: Callable[[np.ndarray, np.ndarray], np.ndarray], p
         ax.plot(path[:, 0], path[:, 1], "o-", markersize=2, linewidth=1.2, label=name)
     ax.set(xlim=xlim, ylim=ylim, xlabel="θ₁", ylabel="θ₂", title=title)
     ax.legend(fontsize=8)
+    return fig
+
+
+def plot_comparison(means: Mapping[str, float], *, errors: Mapping[str, float] | None = None,
+                    xlabel: str | None = None, ylabel: str | None = None, title: str = "Comparison",
+                    baseline: str | None = None, horizontal: bool = True, fmt: str | None = None,
+                    ax=None) -> Figure:
+    """Bar chart comparing models (e.g. test accuracy per remedy), value axis from 0. Introduced in 04.
+
+    Each bar is labelled with its value (``mean ± error`` when ``errors`` are given, drawn as error
+    bars, e.g. the std over seeds). The value axis always starts at 0, so a 2-point difference looks
+    like one. The ``baseline`` bar is grey and its value is drawn as a dashed line across the chart.
+
+    Parameters
+    ----------
+    means : name -> value, drawn in this order (top to bottom, or left to right)
+    errors : name -> half-length of the error bar (same names as ``means``), optional
+    xlabel, ylabel : axis labels, as in matplotlib (with ``horizontal=True`` the values run along x)
+    baseline : the name in ``means`` to compare the others with, optional
+    horizontal : horizontal bars (room for long names) or vertical ones
+    fmt : format of the values written on the bars, e.g. ``"{:.1%}"`` for fractions; default three
+        significant digits for the largest value (``80.3``, ``0.803``), the same decimals for all
+    """
+    names = list(means)
+    if not names:
+        raise ValueError("means is empty: pass {'name': value, ...}.")
+    values = np.array([float(means[name]) for name in names])
+    if not np.isfinite(values).all():
+        raise ValueError(f"means must be finite numbers, got {dict(zip(names, values))}.")
+    if errors is not None:
+        missing = [name for name in names if name not in errors]
+        if missing:
+            raise ValueError(f"errors lacks {missing}: give one error per name in means.")
+        spread = np.array([float(errors[name]) for name in names])
+        if not (np.isfinite(spread).all() and (spread >= 0).all()):
+            raise ValueError(f"errors must be finite and >= 0, got {dict(zip(names, spread))}.")
+    else:
+        spread = np.zeros(len(names))
+    if baseline is not None and baseline not in means:
+        raise ValueError(f"baseline {baseline!r} is not one of the names in means: {names}.")
+    if fmt is None:
+        largest = np.abs(values).max()
+        fmt = f"{{:.{max(0, 2 - int(np.floor(np.log10(largest)))) if largest > 0 else 2}f}}"
+
+    size = (7.5, 0.45 * len(names) + 1.6) if horizontal else (max(5.0, 1.0 * len(names) + 1.5), 4.5)
+    fig, ax = _figure_and_axes(ax, size)
+    positions = np.arange(len(names))
+    colors = ["0.6" if name == baseline else "tab:blue" for name in names]
+    bar_kwargs = dict(color=colors, error_kw=dict(ecolor="0.2", elinewidth=1.2, capsize=4))
+    ends = values + np.sign(values + (values == 0)) * spread
+    low, high = min(0.0, ends.min()), max(0.0, ends.max())
+    span = (high - low) or 1.0
+    limits = (low - 0.3 * span if low < 0 else 0.0, high + 0.3 * span if high > 0 else 0.0)   # room for the labels
+    if horizontal:
+        ax.barh(positions, values, height=0.6, xerr=spread if errors is not None else None, **bar_kwargs)
+        ax.set_yticks(positions, names)
+        ax.set_xlim(*limits)
+        ax.set_ylim(len(names) - 0.5, -1.2 if baseline is not None else -0.5)   # top to bottom, a free slot on top
+        ax.grid(False, axis="y")
+    else:
+        ax.bar(positions, values, width=0.6, yerr=spread if errors is not None else None, **bar_kwargs)
+        long_names = max(len(name) for name in names) > 8
+        ax.set_xticks(positions, names, rotation=30 if long_names else 0, ha="right" if long_names else "center",
+                      rotation_mode="anchor")
+        ax.set_ylim(*limits)
+        ax.set_xlim(-0.5, len(names) - 0.5 + (0.9 if baseline is not None else 0.0))   # a free slot on the right
+        ax.grid(False, axis="x")
+    for position, value, end, error in zip(positions, values, ends, spread):
+        text = fmt.format(value) + (f" ± {fmt.format(error)}" if errors is not None else "")
+        outward = 1 if value >= 0 else -1
+        if horizontal:
+            ax.annotate(text, (end, position), xytext=(4 * outward, 0), textcoords="offset points",
+                        ha="left" if outward > 0 else "right", va="center", fontsize=9)
+        else:
+            ax.annotate(text, (position, end), xytext=(0, 3 * outward), textcoords="offset points",
+                        ha="center", va="bottom" if outward > 0 else "top", fontsize=9)
+    if baseline is not None:
+        level = float(means[baseline])
+        if horizontal:
+            ax.axvline(level, color="0.35", linestyle="--", linewidth=1.2)
+            right_half = level > sum(limits) / 2
+            ax.annotate("baseline", (level, -0.85), xytext=(-4 if right_half else 4, 0), textcoords="offset points",
+                        ha="right" if right_half else "left", va="center", fontsize=9, color="0.3")
+        else:
+            ax.axhline(level, color="0.35", linestyle="--", linewidth=1.2)
+            ax.annotate("baseline", (len(names) - 0.5 + 0.45, level), xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=9, color="0.3")
+        tick_labels = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
+        tick_labels[names.index(baseline)].set_fontweight("bold")
+    ax.set(xlabel=xlabel or "", ylabel=ylabel or "", title=title)
     return fig

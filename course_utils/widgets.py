@@ -1,6 +1,7 @@
 """ipywidgets explorers: sliders that redraw a figure. Introduced in 01.
 
-They need a live kernel; in a stored notebook they show nothing until the cell is run.
+They need a live kernel; in a stored notebook they show nothing until the cell is run. Sliders are
+wide, show their whole label, and redraw once when released (not at every step of a drag).
 """
 from __future__ import annotations
 
@@ -10,6 +11,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .plots import plot_descent_1d
+
+SLIDER_WIDTH = "460px"
+
+
+def _control_options() -> dict:
+    """Layout and style for every control: wide enough to move precisely, the whole label visible."""
+    import ipywidgets as widgets
+
+    return dict(layout=widgets.Layout(width=SLIDER_WIDTH), style={"description_width": "initial"})
 
 
 def explore_learning_rate(loss: Callable[[np.ndarray], np.ndarray],
@@ -36,7 +46,7 @@ def explore_learning_rate(loss: Callable[[np.ndarray], np.ndarray],
 
     def draw(learning_rate: float) -> None:
         thetas = np.asarray(descend(learning_rate), dtype=float)
-        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
         plot_descent_1d(loss, thetas, title=f"Path of θ, learning rate α = {learning_rate:.3g}", ax=left)
         with np.errstate(over="ignore", invalid="ignore"):
             right.plot(np.arange(len(thetas)), loss(thetas), "o-", markersize=3)
@@ -45,7 +55,8 @@ def explore_learning_rate(loss: Callable[[np.ndarray], np.ndarray],
         plt.show()
 
     slider = widgets.FloatLogSlider(value=initial, base=10, min=np.log10(rates[0]), max=np.log10(rates[1]),
-                                    step=0.02, description="α", continuous_update=False, readout_format=".3f")
+                                    step=0.02, description="learning rate α", continuous_update=False,
+                                    readout_format=".3f", **_control_options())
     return widgets.interactive(draw, learning_rate=slider)
 
 
@@ -67,7 +78,7 @@ def explore_activations(activations: Mapping[str, tuple[Callable[[np.ndarray], n
 
     def draw(name: str) -> None:
         function, derivative = activations[name]
-        fig, ax = plt.subplots(figsize=(6, 3.5))
+        fig, ax = plt.subplots(figsize=(6, 3.8), layout="constrained")
         ax.plot(z, function(z), label=f"{name}(z)")
         ax.plot(z, derivative(z), "--", label=f"{name}'(z)")
         ax.axhline(0, color="0.6", linewidth=0.8)
@@ -75,14 +86,15 @@ def explore_activations(activations: Mapping[str, tuple[Callable[[np.ndarray], n
         ax.legend()
         plt.show()
 
-    return widgets.interactive(draw, name=widgets.Dropdown(options=list(activations), description="activation"))
+    return widgets.interactive(draw, name=widgets.Dropdown(options=list(activations), description="activation",
+                                                           **_control_options()))
 
 
 def explore_initialization(simulate: Callable[[int, str, str], Sequence[np.ndarray]], *,
                            activations: Sequence[str] = ("tanh", "relu"),
                            schemes: Sequence[str] = ("too small", "too large", "Glorot", "He"),
                            depth: tuple[int, int, int] = (2, 30, 10)):
-    """Sliders for depth, activation and initialization; shows per-layer activation histograms. Introduced in 03.
+    """Sliders for depth, activation and initialization; shows every layer's activation histogram. Introduced in 03.
 
     Parameters
     ----------
@@ -100,8 +112,8 @@ def explore_initialization(simulate: Callable[[int, str, str], Sequence[np.ndarr
 
     return widgets.interactive(
         draw,
-        layers=widgets.IntSlider(value=depth[2], min=depth[0], max=depth[1], description="depth",
-                                 continuous_update=False),
-        activation=widgets.Dropdown(options=list(activations), description="activation"),
-        scheme=widgets.Dropdown(options=list(schemes), description="init"),
+        layers=widgets.IntSlider(value=depth[2], min=depth[0], max=depth[1], description="depth (layers)",
+                                 continuous_update=False, **_control_options()),
+        activation=widgets.Dropdown(options=list(activations), description="activation", **_control_options()),
+        scheme=widgets.Dropdown(options=list(schemes), description="initialization", **_control_options()),
     )

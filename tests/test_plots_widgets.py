@@ -112,3 +112,86 @@ def test_activation_and_initialization_explorers():
     assert isinstance(explorer, ipywidgets.interactive)
     explorer.children[0].value = 12
     assert seen[-1][0] == 12
+
+
+def test_plot_curves_shares_ranges_through_xlim_and_ylim():
+    fig = plots.plot_curves({"a": [3, 2, 1]}, xlabel="update", ylabel="loss", title="t", xlim=(0, 10), ylim=(0, 4))
+    assert fig.axes[0].get_xlim() == (0, 10) and fig.axes[0].get_ylim() == (0, 4)
+    fig = plots.plot_curves({"a": [3, 2, 1]}, xlabel="update", ylabel="loss", title="t", xlim=(1, 100), logx=True)
+    assert fig.axes[0].get_xlim() == pytest.approx((1, 100)) and fig.axes[0].get_xscale() == "log"
+
+
+def test_plot_images_hides_unused_panels_and_wraps_long_names():
+    fig = plots.plot_images(np.zeros((5, 8, 8)), [0, 1, 2, 0, 1], ncols=4,
+                            class_names=["a", "a class name far longer than twenty characters", "c"])
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == 5 and len(fig.axes) == 8
+    assert all(len(line) <= 20 for line in shown[1].get_title().split("\n"))
+    with pytest.raises(ValueError, match="empty"):
+        plots.plot_images(np.zeros((0, 8, 8)))
+
+
+def test_plot_layer_histograms_shows_every_layer_without_offset_text():
+    layers_out = [np.random.default_rng(i).normal(0, 10.0 ** -i, 500) for i in range(15)]
+    fig = plots.plot_layer_histograms(layers_out, title="deep")
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title().split("\n")[0] for ax in panels] == [f"layer {k}" for k in range(1, 16)]
+    assert "of 15" not in fig.get_suptitle()
+    fig.canvas.draw()
+    assert not any(axis.offsetText.get_text() for ax in panels for axis in (ax.xaxis, ax.yaxis))
+    fig = plots.plot_layer_histograms(layers_out, title="deep", max_layers=3)
+    assert fig.get_suptitle() == "deep\n(layers 1, 8, 15 of 15)"
+
+
+def test_plot_comparison_starts_at_zero_with_errors_values_and_baseline():
+    means = {"baseline": 76.4, "dropout": 79.0, "L2": 78.12}
+    fig = plots.plot_comparison(means, errors={"baseline": 0.2, "dropout": 0.4, "L2": 0.31}, baseline="baseline",
+                                xlabel="test accuracy (%)", title="Remedies")
+    ax = fig.axes[0]
+    assert ax.get_xlim()[0] == 0 and ax.get_xlim()[1] > 79.4 and ax.get_xlabel() == "test accuracy (%)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(means)
+    texts = [t.get_text() for t in ax.texts]
+    assert "79.0 ± 0.4" in texts and "78.1 ± 0.3" in texts and "baseline" in texts
+    assert any(line.get_xdata()[0] == pytest.approx(76.4) for line in ax.lines)   # the dashed baseline
+    fig.canvas.draw()
+    inside = ax.get_window_extent()
+    assert all(inside.x0 <= t.get_window_extent().x0 and t.get_window_extent().x1 <= inside.x1 for t in ax.texts)
+    fig = plots.plot_comparison({"a": 0.81, "b": 0.8}, horizontal=False, fmt="{:.1%}", ylabel="accuracy")
+    ax = fig.axes[0]
+    assert ax.get_ylim()[0] == 0 and [t.get_text() for t in ax.texts] == ["81.0%", "80.0%"]
+    assert [t.get_text() for t in plots.plot_comparison({"a": 0.813, "b": 0.8}).axes[0].texts] == ["0.813", "0.800"]
+
+
+def test_plot_comparison_refuses_inconsistent_input():
+    with pytest.raises(ValueError, match="empty"):
+        plots.plot_comparison({})
+    with pytest.raises(ValueError, match="lacks"):
+        plots.plot_comparison({"a": 1.0, "b": 2.0}, errors={"a": 0.1})
+    with pytest.raises(ValueError, match=">= 0"):
+        plots.plot_comparison({"a": 1.0}, errors={"a": -0.1})
+    with pytest.raises(ValueError, match="baseline"):
+        plots.plot_comparison({"a": 1.0}, baseline="b")
+
+
+def test_widget_controls_are_wide_labelled_and_redraw_on_release():
+    explorers = [
+        widgets.explore_learning_rate(lambda t: t ** 2 + 0.2, lambda lr: [1.0, 0.5]),
+        widgets.explore_activations({"relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0) * 1.0)}),
+        widgets.explore_initialization(lambda depth, a, s: [np.ones(10)] * depth),
+    ]
+    controls = [c for explorer in explorers for c in explorer.children[:-1]]
+    assert len(controls) == 5
+    for control in controls:
+        assert control.layout.width == widgets.SLIDER_WIDTH and control.style.description_width == "initial"
+        if hasattr(control, "continuous_update"):
+            assert control.continuous_update is False
+
+
+def test_initialization_explorer_shows_every_layer(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr(plt, "show", lambda *args, **kwargs: None)
+    widgets.explore_initialization(lambda depth, a, s: [np.random.default_rng(k).normal(size=50) for k in range(depth)],
+                                   depth=(2, 30, 15))
+    fig = plt.gcf()
+    assert sum(ax.get_visible() for ax in fig.axes) == 15
