@@ -2,7 +2,7 @@
 #   make lab     set up .venv (first time only) and start JupyterLab on the notebooks
 #   make test    set up .venv (first time only) and run the whole test suite
 # Other targets: execute (re-run notebooks in full mode and store their outputs),
-# bench (time and memory table), student (copies with solutions removed), data (rebuild data/),
+# bench (time and memory table; STORE=1 also stores the full-mode run like execute), student (copies with solutions removed), data (rebuild data/),
 # doctor (check the installation and the data files), clean.
 # GPU=1 installs tensorflow[and-cuda] instead of the CPU-only build (Linux with an NVIDIA GPU).
 
@@ -37,14 +37,14 @@ lab: $(STAMP)
 	cd notebooks && ../$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG)
 
 test: $(STAMP)
-	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg --durations=10 tests notebooks
+	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --nbval-lax \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --durations=10 tests notebooks
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py --inplace $(NOTEBOOKS)
 
 bench: $(STAMP)
-	$(BIN)/python tools/bench.py $(NOTEBOOKS)
+	$(BIN)/python tools/bench.py $(if $(filter 1,$(STORE)),--store) $(NOTEBOOKS)
 
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py --out build/student $(NOTEBOOKS)

@@ -40,3 +40,4 @@ def edit_manifest():
         path.write_text(json.dumps(manifest))
 
     return edit
+
