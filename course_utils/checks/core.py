@@ -1,0 +1,235 @@
+"""What every checker shares: the one-line result, the error handling, and the common tests. Introduced in 00."""
+from __future__ import annotations
+
+import inspect
+import re
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+NOT_ATTEMPTED = "not attempted yet: replace `raise NotImplementedError()` in the cell above with your code"
+LEARNER_ATTRIBUTE = "_course_learner"   # set by solved_or_reference on its wrapper: the learner's own function
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of a check: ``ok``, the checker's ``name`` and a one-line ``message``. Introduced in 00."""
+
+    ok: bool
+    name: str
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return f"[{'PASS' if self.ok else 'FAIL'}] {self.name}: {self.message}"
+
+
+class _Fail(Exception):
+    """Raised inside a checker to stop at the first problem found."""
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(re.sub(r"\x1b\[[0-9;]*m", "", text).split())  # no colour codes, no line breaks
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _answer(answer: Any) -> Any:
+    """The learner's own function, also when it comes wrapped by ``solved_or_reference``."""
+    return getattr(answer, LEARNER_ATTRIBUTE, answer)
+
+
+def _run(name: str, body: Callable[[Callable], str], answer: Any) -> CheckResult:
+    """Run ``body(answer)``, which returns the PASS message or raises; never raise."""
+    answer = _answer(answer)
+    if answer is None:
+        return CheckResult(False, name, NOT_ATTEMPTED)
+    try:
+        return CheckResult(True, name, body(answer))
+    except _Fail as failure:
+        return CheckResult(False, name, _one_line(str(failure)))
+    except NotImplementedError:
+        return CheckResult(False, name, NOT_ATTEMPTED)
+    except Exception as error:  # the learner's code raised: report it in one line
+        return CheckResult(False, name, _one_line(f"your code raised {type(error).__name__}: {error}"))
+
+
+# --- calling the learner's code ------------------------------------------------------------------
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(item) for item in value)
+    return value
+
+
+def _unchanged(before: Any, after: Any) -> bool:
+    if isinstance(before, np.ndarray):
+        return (isinstance(after, np.ndarray) and after.shape == before.shape and after.dtype == before.dtype
+                and np.array_equal(after, before, equal_nan=True))
+    if isinstance(before, (list, tuple)):
+        return len(after) == len(before) and all(_unchanged(b, a) for b, a in zip(before, after))
+    return True
+
+
+def _parameter_name(function: Callable, position: int) -> str:
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        names = []
+    return names[position] if position < len(names) else f"number {position + 1}"
+
+
+def _call(function: Callable, *args: Any, context: str = "", hint: str = "", **kwargs: Any) -> Any:
+    """Call the learner's function on copies of the arguments; fail if it changed one of them in place.
+
+    An error raised by the learner's code becomes a failure that says where (``context``) and what
+    to do (``hint``). NotImplementedError and NumPy's floating-point errors pass through.
+    """
+    given_args, given_kwargs = [_copy(a) for a in args], {k: _copy(v) for k, v in kwargs.items()}
+    try:
+        result = function(*given_args, **given_kwargs)
+    except (NotImplementedError, FloatingPointError, RuntimeWarning, _Fail):
+        raise
+    except Exception as error:
+        where = f" {context}" if context else ""
+        raise _Fail(f"your code raised {type(error).__name__}{where}: {error}{': ' + hint if hint else ''}") from None
+    for position, (before, after) in enumerate(zip(args, given_args)):
+        if not _unchanged(before, after):
+            name = _parameter_name(function, position)
+            raise _Fail(f"your function changed its argument `{name}` in place: compute new arrays "
+                        f"(x = x - m) rather than changing the caller's (x -= m, x[...] = ...)")
+    for key in kwargs:
+        if not _unchanged(kwargs[key], given_kwargs[key]):
+            raise _Fail(f"your function changed its argument `{key}` in place: compute new arrays instead")
+    return result
+
+
+@contextmanager
+def _strict(hint: str, context: str = "") -> Iterator[None]:
+    """Turn NumPy's overflow, invalid-value and divide-by-zero warnings into a failure with a hint."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            try:
+                yield
+            except (FloatingPointError, RuntimeWarning) as error:
+                where = f" {context}" if context else ""
+                raise _Fail(f"NumPy: {error}{where}: {hint}") from None
+
+
+# --- what the learner returned -------------------------------------------------------------------
+
+def _ndarray(value: Any, what: str, shape: tuple | None = None) -> np.ndarray:
+    """``value`` as a float array; it must be a NumPy array (a NumPy scalar when ``shape`` is ())."""
+    if value is None:
+        raise _Fail(f"{what} is None: did you forget `return`?")
+    if isinstance(value, (list, tuple)):
+        raise _Fail(f"{what} is a {type(value).__name__}, expected a NumPy array: compute it with NumPy operations "
+                    "on whole arrays (or wrap it in np.array(...))")
+    if isinstance(value, np.generic) and shape == ():
+        value = np.asarray(value)
+    if not isinstance(value, np.ndarray):
+        raise _Fail(f"{what} is a {type(value).__name__}, expected a NumPy array")
+    if value.dtype == bool or not np.issubdtype(value.dtype, np.number):
+        raise _Fail(f"{what} has dtype {value.dtype}, expected numbers")
+    return value
+
+
+def _number(value: Any, what: str, hint: str = "return one number") -> float:
+    """``value`` as a float; it must be one number (a Python or NumPy scalar, or a 0-d array)."""
+    if value is None:
+        raise _Fail(f"{what} is None: did you forget `return`?")
+    if isinstance(value, (list, tuple)):
+        raise _Fail(f"{what} is a {type(value).__name__}, expected one number: {hint}")
+    if isinstance(value, (bool, np.bool_)):
+        raise _Fail(f"{what} is {value}, expected a number")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.number):
+        if value.shape != ():
+            raise _Fail(f"{what} has shape {value.shape}, expected one number: {hint}")
+        return float(value)
+    raise _Fail(f"{what} is a {type(value).__name__}, expected a number")
+
+
+def _expect_shape(out: np.ndarray, shape: tuple, what: str, hint: str = "") -> None:
+    if out.shape != shape:
+        raise _Fail(f"{what} has shape {out.shape}, expected {shape}{': ' + hint if hint else ''}")
+
+
+def _expect_finite(out: np.ndarray, what: str, hint: str) -> None:
+    if not np.all(np.isfinite(out)):
+        raise _Fail(f"{what} contains NaN or inf: {hint}")
+
+
+# --- comparing numbers ---------------------------------------------------------------------------
+
+def _single(*values: Any) -> bool:
+    """True when any of the values is float32 (or float16): compare to float32 precision."""
+    return any(np.asarray(v).dtype in (np.float32, np.float16) for v in values)
+
+
+def _close(got: Any, expected: Any, single: bool = False) -> bool:
+    """Equal to float64 precision, or to float32 precision (relative 1e-5) when ``single``."""
+    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:
+        return False
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+    rtol, atol = (1e-5, 1e-5 * scale) if single else (1e-7, 1e-9 * scale)
+    return bool(np.allclose(got, expected, rtol=rtol, atol=atol))
+
+
+def _g(value: Any) -> str:
+    """A number with 8 significant digits: enough to see float32-sized differences."""
+    return f"{float(value):.8g}"
+
+
+def _worst_index(got: np.ndarray, expected: np.ndarray) -> tuple:
+    """The index where ``got`` is relatively furthest from ``expected`` (NaN counts as furthest)."""
+    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        distance = np.abs(got - expected) / (np.abs(expected) + 1e-12)
+    distance = np.where(np.isnan(distance), np.inf, distance)
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(distance)), got.shape))
+
+
+def _worst(got: np.ndarray, expected: np.ndarray, what: str) -> str:
+    """Where ``got`` and ``expected`` differ most, e.g. ``w_new[2] = 0.51234567, expected 0.51234912``."""
+    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if got.shape == ():
+        return f"{what} = {_g(got)}, expected {_g(expected)}"
+    index = _worst_index(got, expected)
+    return f"{what}[{', '.join(map(str, index))}] = {_g(got[index])}, expected {_g(expected[index])}"
+
+
+# --- Keras models --------------------------------------------------------------------------------
+
+def _dense_layers(model: Any) -> list:
+    """The Dense layers of a model in the order they are listed, looking inside nested models."""
+    import keras
+
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            found.append(layer)
+        elif hasattr(layer, "layers"):
+            found.extend(_dense_layers(layer))
+    return found
+
+
+def _activation_name(layer: Any) -> str:
+    activation = getattr(layer, "activation", None)
+    return getattr(activation, "__name__", str(activation))
+
+
+def _dense_forward(layer: Any, x: np.ndarray) -> np.ndarray:
+    """``x @ kernel + bias`` of a Dense layer, in float64, without its activation."""
+    weights = layer.get_weights()
+    out = x.astype(np.float64) @ weights[0].astype(np.float64)
+    return out + weights[1] if len(weights) > 1 else out

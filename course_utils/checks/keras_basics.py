@@ -1,0 +1,153 @@
+"""Checkers and reference versions for 00 · Keras in ten minutes. Introduced in 00."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .core import CheckResult, _Fail, _activation_name, _dense_forward, _dense_layers, _expect_shape, _run
+
+
+# --- reference versions (the worked solutions) ---------------------------------------------------
+
+def dense_param_count(n_inputs: int, n_units: int) -> int:
+    """Trainable numbers in a ``Dense(n_units)`` layer on ``n_inputs`` features. Introduced in 00."""
+    return n_inputs * n_units + n_units
+
+
+def make_classifier() -> Any:
+    """Functional model: (28, 28) -> Flatten -> Dense(128, relu) -> Dense(10, softmax). Introduced in 00."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(28, 28))
+    features = layers.Flatten()(inputs)
+    hidden = layers.Dense(128, activation="relu")(features)
+    outputs = layers.Dense(10, activation="softmax")(hidden)
+    return keras.Model(inputs, outputs)
+
+
+def make_two_input_model() -> Any:
+    """Functional model with an image input (28, 28) and an input of two numbers; 10 softmax outputs. Introduced in 00."""
+    import keras
+    from keras import layers
+
+    image = keras.Input(shape=(28, 28))
+    extra = keras.Input(shape=(2,))
+    features = layers.Dense(64, activation="relu")(layers.Flatten()(image))
+    merged = layers.Concatenate()([features, extra])
+    outputs = layers.Dense(10, activation="softmax")(merged)
+    return keras.Model([image, extra], outputs)
+
+
+REFERENCES = (dense_param_count, make_classifier, make_two_input_model)
+
+
+# --- checkers ------------------------------------------------------------------------------------
+
+def check_dense_param_count(dense_param_count: Callable[[int, int], int]) -> CheckResult:
+    """Check ``dense_param_count(n_inputs, n_units)`` against Keras' own count. Introduced in 00."""
+
+    def body(dense_param_count: Callable[[int, int], int]) -> str:
+        import keras
+
+        cases = [(784, 128), (3, 1), (128, 10), (1, 1), (50, 7)]
+        for n_inputs, n_units in cases:
+            layer = keras.layers.Dense(n_units)
+            layer.build((None, n_inputs))
+            expected = layer.count_params()
+            got = dense_param_count(n_inputs, n_units)
+            if got is None:
+                raise _Fail("returned None: did you forget `return`?")
+            if isinstance(got, (list, tuple, np.ndarray)):
+                raise _Fail(f"({n_inputs}, {n_units}) -> a {type(got).__name__}, expected one whole number")
+            if got == n_inputs * n_units:
+                raise _Fail(f"({n_inputs}, {n_units}) -> {got}: you counted the weights but not the biases")
+            if got != expected:
+                raise _Fail(f"({n_inputs}, {n_units}) -> {got}, expected {expected}: one weight per "
+                            "input per unit, plus one bias per unit")
+        return f"all {len(cases)} layer sizes match Keras' count_params()"
+
+    return _run("check_dense_param_count", body, dense_param_count)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def check_classifier(make_classifier: Callable[[], Any]) -> CheckResult:
+    """Check a model for 28x28 images: one hidden Dense(128, relu), softmax over 10 classes. Introduced in 00."""
+
+    def body(make_classifier: Callable[[], Any]) -> str:
+        import keras
+
+        model = make_classifier()
+        if not isinstance(model, keras.Model):
+            raise _Fail(f"returned a {type(model).__name__}, expected a keras.Model (e.g. keras.Sequential([...]))")
+        rng = np.random.default_rng(1)
+        for batch in (1, 4):
+            images = rng.random((batch, 28, 28)).astype("float32")
+            try:
+                out = np.asarray(model(images))
+            except Exception:
+                raise _Fail(f"the model cannot take a batch of shape {images.shape}: start with "
+                            "keras.Input(shape=(28, 28)) and a Flatten layer") from None
+            _expect_shape(out, (batch, 10), f"the output for {batch} image(s)", "end with a Dense layer of 10 units")
+        if not np.allclose(out.sum(axis=1), 1.0, atol=1e-4) or np.any(out < 0):
+            raise _Fail("outputs are not probabilities (rows should sum to 1): use activation='softmax' at the end")
+        dense = _dense_layers(model)
+        if [layer.units for layer in dense] != [128, 10]:
+            raise _Fail(f"Dense layers of sizes {[layer.units for layer in dense]}, expected [128, 10]")
+        if _activation_name(dense[0]) not in ("relu", "linear"):
+            raise _Fail(f"the hidden layer uses '{_activation_name(dense[0])}', expected 'relu'")
+        if model.count_params() != 101_770:
+            raise _Fail(f"{model.count_params():,} parameters, expected 101,770")
+        expected = _softmax(_dense_forward(dense[1], np.maximum(_dense_forward(dense[0], images.reshape(-1, 784)), 0)))
+        if not np.allclose(out, expected, rtol=1e-4, atol=1e-6):
+            raise _Fail("the output is not softmax(Dense2(relu(Dense1(flattened image)))): apply ReLU to the hidden "
+                        "layer (activation='relu' or a ReLU layer) and nothing else")
+        return "28x28 -> Dense(128, relu) -> Dense(10, softmax), 101,770 parameters"
+
+    return _run("check_classifier", body, make_classifier)
+
+
+def check_two_input_model(make_two_input_model: Callable[[], Any]) -> CheckResult:
+    """Check a Functional model with inputs (28, 28) and (2,) and 10 softmax outputs. Introduced in 00."""
+
+    def body(make_two_input_model: Callable[[], Any]) -> str:
+        import keras
+
+        model = make_two_input_model()
+        if not isinstance(model, keras.Model):
+            raise _Fail(f"returned a {type(model).__name__}, expected a keras.Model")
+        if len(model.inputs) != 2:
+            raise _Fail(f"the model has {len(model.inputs)} input(s), expected 2: keras.Model(inputs=[a, b], ...)")
+        shapes = sorted(tuple(t.shape[1:]) for t in model.inputs)
+        if shapes != [(2,), (28, 28)]:
+            raise _Fail(f"input shapes {shapes}, expected (28, 28) and (2,)")
+        rng = np.random.default_rng(2)
+
+        def predict(img: np.ndarray, ext: np.ndarray) -> np.ndarray:
+            feeds = [img if tuple(t.shape[1:]) == (28, 28) else ext for t in model.inputs]
+            try:
+                return np.asarray(model(feeds))
+            except Exception:
+                raise _Fail(f"the model cannot take a batch of {len(img)} examples: start from "
+                            "keras.Input(shape=(28, 28)) and keras.Input(shape=(2,))") from None
+
+        for batch in (1, 3):
+            images = rng.random((batch, 28, 28)).astype("float32")
+            extra = rng.random((batch, 2)).astype("float32")
+            out = predict(images, extra)
+            _expect_shape(out, (batch, 10), f"the output for {batch} example(s)",
+                          "end with Dense(10, activation='softmax')")
+        if not np.allclose(out.sum(axis=1), 1.0, atol=1e-4):
+            raise _Fail("outputs do not sum to 1: use activation='softmax' at the end")
+        if np.allclose(predict(images, extra + 5.0), out, atol=1e-6):
+            raise _Fail("changing the (2,) input does not change the output: concatenate it with the image features")
+        if np.allclose(predict(np.zeros_like(images), extra), out, atol=1e-6):
+            raise _Fail("the image does not change the output: feed the flattened image into the model")
+        return "two inputs, (28, 28) and (2,), both used, 10 probabilities out"
+
+    return _run("check_two_input_model", body, make_two_input_model)

@@ -1,0 +1,181 @@
+"""Checkers and reference versions for 04 · Regularization. Introduced in 04."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from .core import CheckResult, _call, _close, _expect_shape, _Fail, _g, _ndarray, _number, _run, _single, _strict, _worst
+
+
+# --- reference versions (the worked solutions) ---------------------------------------------------
+
+def l2_penalty(weight_matrices: list, lam: float, n: int) -> float:
+    """The L2 penalty λ/(2n) Σ‖W‖²_F over a list of weight matrices, as one number. Introduced in 04."""
+    return lam / (2 * n) * sum(np.sum(w ** 2) for w in weight_matrices)
+
+
+def inverted_dropout(x: np.ndarray, rate: float, training: bool, rng: np.random.Generator) -> np.ndarray:
+    """Zero each entry with probability ``rate`` and scale the rest by 1/(1 − rate); x at inference. Introduced in 04."""
+    if not training:
+        return x
+    keep = rng.random(x.shape) >= rate          # True with probability 1 - rate
+    return np.where(keep, x / (1 - rate), 0.0)
+
+
+def batchnorm_train(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-3) -> np.ndarray:
+    """Batch normalization in training mode for x of shape (m, features): γ·x̂ + β. Introduced in 04."""
+    mean = x.mean(axis=0)                        # μ_B, one per feature
+    var = x.var(axis=0)                          # σ²_B
+    x_hat = (x - mean) / np.sqrt(var + eps)      # normalize
+    return gamma * x_hat + beta                  # scale and shift
+
+
+REFERENCES = (l2_penalty, inverted_dropout, batchnorm_train)
+
+
+# --- checkers ------------------------------------------------------------------------------------
+
+def check_l2_penalty(l2_penalty: Callable[..., float]) -> CheckResult:
+    """Check λ/(2n) Σ‖W‖²_F over a list of weight matrices. Introduced in 04."""
+
+    def body(l2_penalty: Callable[..., float]) -> str:
+        rng = np.random.default_rng(9)
+        cases = [
+            ([rng.normal(size=(4, 3)), rng.normal(size=(3, 2))], 0.1, 50),
+            ([rng.normal(0.0, 0.05, shape).astype(np.float32) for shape in ((784, 512), (512, 512), (512, 10))],
+             2.0, 2_000),                                                   # 04's kernels, λ and n
+            ([rng.normal(size=(5, 5))], 0.5, 7),
+        ]
+        for weights, lam, n in cases:
+            context = f"for {len(weights)} matrices, lam = {lam}, n = {n}"
+            got = _number(_call(l2_penalty, weights, lam, n, context=context), "the penalty",
+                          "sum everything into one number")
+            squares = sum(float(np.sum(w.astype(np.float64) ** 2)) for w in weights)
+            expected = lam / (2 * n) * squares
+            single = _single(*weights)
+            if _close(got, expected, single):
+                continue
+            if np.isclose(got, lam / (2 * n) * sum(float(np.linalg.norm(w)) for w in weights)):
+                raise _Fail("the Frobenius norm is squared in the penalty: sum the squared weights")
+            if np.isclose(got, lam * squares):
+                raise _Fail("missing the 1/(2n) factor: λ/(2n) Σ‖W‖²")
+            if len(weights) > 1 and np.isclose(got, lam / (2 * n) * float(np.sum(weights[-1].astype(np.float64) ** 2))):
+                raise _Fail("only the last matrix counted: sum over every layer's weights")
+            raise _Fail(f"got {_g(got)}, expected {_g(expected)} {context}: use the `lam` and `n` arguments")
+        return "matches λ/(2n) Σ‖W‖²_F for 1 to 3 layers (float64 and float32) and 3 values of λ and n"
+
+    return _run("check_l2_penalty", body, l2_penalty)
+
+
+def check_inverted_dropout(inverted_dropout: Callable[..., np.ndarray]) -> CheckResult:
+    """Check inverted dropout: zero a fraction `rate` in training, scale the rest by 1/(1−rate). Introduced in 04."""
+
+    def body(inverted_dropout: Callable[..., np.ndarray]) -> str:
+        data = np.random.default_rng(10)
+        cases = [  # (x, rate); 04 uses 0.5 on hidden units and np.ones(10), 0.2 on the input pixels
+            (data.random((200, 500)) + 0.5, 0.3),
+            (np.ones((400, 500), dtype=np.float32), 0.5),
+            (data.random((50, 40, 3)) + 0.5, 0.2),
+            (data.random((100, 100)) + 0.5, 0.8),
+            (np.ones(10), 0.5),
+        ]
+        rates = sorted({rate for _, rate in cases})
+
+        def dropout(x: np.ndarray, rate: float, training: bool, seed: int) -> np.ndarray:
+            out = _call(inverted_dropout, x, rate, training, np.random.default_rng(seed),
+                        context=f"for x of shape {x.shape}, rate = {rate}",
+                        hint="draw one random number per entry: rng.random(x.shape)")
+            return _ndarray(out, "the training output" if training else "the inference output")
+
+        for x, rate in cases:
+            context = f"for x of shape {x.shape}, rate = {rate}"
+            same = dropout(x, rate, False, 0)
+            if same.shape != x.shape or not np.array_equal(same, x):
+                raise _Fail("at inference (training=False) dropout must return x unchanged")
+            out = dropout(x, rate, True, 0)
+            _expect_shape(out, x.shape, f"the training output {context}")
+            dropped = float(np.mean(out == 0))
+            tolerance = max(0.02, 5 * np.sqrt(rate * (1 - rate) / x.size))
+            if x.size >= 1000 and abs(dropped - rate) > tolerance:
+                if abs(dropped - (1 - rate)) < tolerance:
+                    raise _Fail(f"{dropped:.0%} of the units are zeroed at rate = {rate}: `rate` is the fraction to "
+                                "DROP, not to keep")
+                raise _Fail(f"{dropped:.0%} of the units are zeroed, expected about {rate:.0%} {context}: "
+                            "use the `rate` argument")
+            kept = out != 0
+            single = _single(x, out)
+            if np.any(kept) and _close(out[kept], x[kept], single):
+                raise _Fail("the kept units are not scaled: divide them by (1 − rate) so the mean stays the same")
+            if not _close(out[kept], x[kept] / (1 - rate), single):
+                raise _Fail(f"the kept units should be x / (1 − rate) {context}: "
+                            f"{_worst(out[kept], x[kept] / (1 - rate), 'kept')}")
+            if x.size >= 1000:
+                if not np.array_equal(dropout(x, rate, True, 0), out):
+                    raise _Fail("two generators with the same seed gave different masks: draw the random numbers "
+                                "from `rng` (rng.random(x.shape)), not from np.random")
+                if np.array_equal(dropout(x, rate, True, 1), out):
+                    raise _Fail("two different generators gave the same mask: draw the random numbers from the "
+                                "`rng` argument")
+        return (f"zeroes a fraction `rate` ({', '.join(map(str, rates))}) drawn from rng, scales survivors by "
+                "1/(1 − rate), identity at inference")
+
+    return _run("check_inverted_dropout", body, inverted_dropout)
+
+
+_BATCHNORM_HINT = "add ε to the variance before the square root: np.sqrt(var + eps)"
+
+
+def check_batchnorm_train(batchnorm_train: Callable[..., np.ndarray]) -> CheckResult:
+    """Check batch normalization in training mode: per feature, over the batch axis. Introduced in 04."""
+
+    def body(batchnorm_train: Callable[..., np.ndarray]) -> str:
+        rng = np.random.default_rng(11)
+        constant = rng.normal(3.0, 2.0, size=(32, 5))
+        constant[:, 4] = 7.0                            # a constant feature: only ε avoids 0/0
+        batch_04 = rng.normal([5.0, -2.0, 0.0, 100.0], [3.0, 0.1, 1.0, 20.0], size=(64, 4)).astype(np.float32)
+        cases = [  # (x, gamma, beta, eps); eps None: the default, 1e-3 as in Keras
+            (constant, rng.random(5) + 0.5, rng.normal(size=5), 1e-3),
+            (batch_04, np.array([1.0, 2.0, 0.5, 1.0], np.float32), np.array([0.0, 1.0, -1.0, 0.5], np.float32), 1e-3),
+            (rng.normal(size=(16, 3)), rng.random(3) + 0.5, rng.normal(size=3), 0.5),
+            (rng.normal(1.0, 0.01, size=(8, 6)), rng.random(6) + 0.5, rng.normal(size=6), 1e-5),
+            (rng.normal(size=(10, 2)), rng.random(2) + 0.5, rng.normal(size=2), None),
+        ]
+        for x, gamma, beta, eps in cases:
+            kwargs = {} if eps is None else {"eps": eps}
+            eps = 1e-3 if eps is None else eps
+            context = (f"for x of shape {x.shape}{' (float32)' if x.dtype == np.float32 else ''}, eps = "
+                       f"{eps:g}{' (the default)' if not kwargs else ''}")
+            with _strict(_BATCHNORM_HINT, context):
+                raw = _call(batchnorm_train, x, gamma, beta, context=context,
+                            hint="" if kwargs else "keep the default of the exercise's line: eps=1e-3", **kwargs)
+            out = _ndarray(raw, "the output")
+            _expect_shape(out, x.shape, f"the output {context}")
+            x64 = x.astype(np.float64)
+            mean, var = x64.mean(axis=0), x64.var(axis=0)
+
+            def normalized(eps_used: float, root_of_sum: bool = True) -> np.ndarray:
+                scale = np.sqrt(var + eps_used) if root_of_sum else np.sqrt(var) + eps_used
+                return (x64 - mean) / scale
+
+            expected = gamma * normalized(eps) + beta
+            single = _single(x, out)
+            if _close(out, expected, single):
+                continue
+            with np.errstate(all="ignore"):
+                across = (x64 - x64.mean(axis=1, keepdims=True)) / np.sqrt(x64.var(axis=1, keepdims=True) + eps)
+            if np.allclose(out, gamma * across + beta):
+                raise _Fail("normalised each example across features (that is layer norm): use axis=0, the batch")
+            if np.allclose(out, normalized(eps)):
+                raise _Fail("γ and β are not applied: return γ·x̂ + β")
+            if np.allclose(out, gamma * normalized(eps, root_of_sum=False) + beta):
+                raise _Fail(f"ε is added after the square root {context}: {_BATCHNORM_HINT}")
+            if np.allclose(out, gamma * (x64 - mean) / np.sqrt(x64.var(axis=0, ddof=1) + eps) + beta):
+                raise _Fail("the variance divides by m - 1: batch norm uses the batch's own variance, x.var(axis=0)")
+            for fixed in (1e-3, 1e-5):
+                if fixed != eps and np.allclose(out, gamma * normalized(fixed) + beta):
+                    raise _Fail(f"ε seems fixed at {fixed:g} {context}: use the `eps` argument")
+            raise _Fail(f"{_worst(out, expected, 'output')} {context}")
+        return "μ_B, σ²_B, x̂ and γx̂ + β match on 5 batches (float64 and float32, ε from 1e-5 to 0.5)"
+
+    return _run("check_batchnorm_train", body, batchnorm_train)

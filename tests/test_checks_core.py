@@ -1,0 +1,87 @@
+"""What every checker shares: one line, never raises, the stub reported as not attempted.
+
+The helpers ``stub``, ``assert_fails`` and ``assert_passes`` are imported by the other test_checks_* files.
+"""
+import numpy as np
+import pytest
+
+import course_utils
+from course_utils import checks
+from course_utils.checks import fallback
+
+CHECKERS = [name for name in checks.__all__ if name.startswith("check_")]
+EXERCISE = {name: {"check_classifier": "make_classifier",
+                   "check_two_input_model": "make_two_input_model"}.get(name, name[len("check_"):]) for name in CHECKERS}
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def assert_fails(result, fragment):
+    assert isinstance(result, checks.CheckResult)
+    assert not result, f"should fail: {result}"
+    assert fragment in result.message, f"{fragment!r} not in {result.message!r}"
+    assert "\n" not in repr(result) and repr(result).startswith("[FAIL] ")
+
+
+def assert_passes(result):
+    assert isinstance(result, checks.CheckResult)
+    assert result, f"should pass: {result}"
+    assert repr(result).startswith("[PASS] ") and "\n" not in repr(result)
+
+
+def test_the_package_keeps_the_old_names():
+    assert course_utils.checks is checks
+    assert sorted(CHECKERS) == sorted(name for name in dir(checks) if name.startswith("check_"))
+    assert len(CHECKERS) == 16 and all(callable(getattr(checks, name)) for name in CHECKERS)
+    assert checks.CheckResult(True, "check_x", "fine").ok and "not attempted" in checks.NOT_ATTEMPTED
+
+
+def test_check_result_is_one_line_and_truthy_when_passed():
+    assert repr(checks.CheckResult(True, "check_x", "all good")) == "[PASS] check_x: all good"
+    assert not checks.CheckResult(False, "check_x", "no")
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_every_checker_reports_the_stub_as_not_attempted(name):
+    result = getattr(checks, name)(stub)
+    assert not result and result.message == checks.NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_every_checker_reports_none_as_not_attempted(name):
+    result = getattr(checks, name)(None)
+    assert not result and result.message == checks.NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_every_checker_checks_the_learner_behind_solved_or_reference(name, capsys):
+    wrapped = checks.solved_or_reference(stub, EXERCISE[name])
+    result = getattr(checks, name)(wrapped)
+    assert not result and result.message == checks.NOT_ATTEMPTED
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_every_reference_version_passes_its_checker(name):
+    assert_passes(getattr(checks, name)(fallback.REFERENCES[EXERCISE[name]]))
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+@pytest.mark.parametrize("nonsense", ["a string", object(), [1.0, 2.0], np.bool_(True)], ids=["str", "object", "list", "bool"])
+def test_no_checker_raises_or_passes_on_nonsense(name, nonsense):
+    result = getattr(checks, name)(lambda *args, **kwargs: nonsense)
+    assert isinstance(result, checks.CheckResult) and not result
+    assert "\n" not in repr(result) and len(result.message) <= 200
+
+
+def test_a_crashing_answer_is_reported_in_one_line():
+    assert_fails(checks.check_softmax(lambda z: z.nonexistent), "raised AttributeError")
+
+    def long_error(z):
+        raise ValueError("first line\n" + "x" * 500)
+
+    result = checks.check_sigmoid(long_error)
+    assert_fails(result, "raised ValueError")
+    assert len(result.message) <= 200 and result.message.endswith("…")

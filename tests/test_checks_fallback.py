@@ -1,0 +1,172 @@
+"""solved_or_reference: the learner's function once solved, the course's reference version until then."""
+import inspect
+import re
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+from course_utils import checks
+from course_utils.checks import fallback
+from tools import nbtools
+
+LINE = ("{} is not solved yet: the cells below use the course's reference version "
+        "(solve it above and re-run to use yours).\n")
+
+
+def worked_solutions():
+    """name -> the worked solution of every exercise in the notebooks."""
+    solutions = {}
+    for path in nbtools.notebooks():
+        for solution, _ in nbtools.exercises(nbtools.read(path)):
+            namespace = {"np": np, "keras": keras, "layers": layers}
+            exec(solution, namespace)
+            name = re.search(r"^def (\w+)\(", solution, re.M).group(1)
+            solutions[name] = namespace[name]
+    return solutions
+
+
+SOLUTIONS = worked_solutions()
+
+
+def realistic_arguments(name):
+    """Fresh arguments for one call, shaped like those the notebooks' later cells pass."""
+    rng = np.random.default_rng(0)
+    pixels = rng.random((64, 784)).astype(np.float32)
+    labels = (rng.random(64) < 0.5).astype(np.float32)
+    return {
+        "dense_param_count": ((784, 128), {}),
+        "sigmoid": ((rng.normal(0.0, 300.0, 50),), {}),
+        "bce_from_logits": ((labels, rng.normal(0.0, 5.0, 64).astype(np.float32)), {}),
+        "gradient_step": ((np.zeros(784, np.float32), 0.0, pixels, labels, 0.1), {}),
+        "softmax": ((pixels[:, :10] * 20.0,), {}),
+        "dense_backward": ((rng.normal(size=(10, 1)), np.tanh(rng.normal(size=(10, 4))), rng.normal(size=(4, 1))), {}),
+        "momentum_step": ((np.array([-1.8, 1.0]), np.zeros(2), np.array([-0.072, 2.0]), 0.3, 0.9), {}),
+        "adam_step": ((np.array([-1.8, 1.0]), np.zeros(2), np.zeros(2), np.array([-0.072, 2.0]), 1, 0.2, 0.9, 0.999,
+                       1e-7), {}),
+        "glorot_std": ((1_000, 500), {}),
+        "he_std": ((1_000,), {}),
+        "l2_penalty": (([rng.normal(0.0, 0.05, s).astype(np.float32) for s in ((784, 512), (512, 512), (512, 10))],
+                        2.0, 2_000), {}),
+        "inverted_dropout": ((np.ones((1_000, 1_000), np.float32), 0.5, True, np.random.default_rng(1)), {}),
+        "batchnorm_train": ((rng.normal([5.0, -2.0, 0.0, 100.0], [3.0, 0.1, 1.0, 20.0], (64, 4)).astype(np.float32),
+                             np.array([1.0, 2.0, 0.5, 1.0], np.float32), np.array([0.0, 1.0, -1.0, 0.5], np.float32)),
+                            {"eps": 1e-3}),
+    }[name]
+
+
+def assert_same_result(got, expected):
+    assert type(got) is type(expected), (type(got), type(expected))
+    if isinstance(expected, (tuple, list)):
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            assert_same_result(g, e)
+    elif isinstance(expected, (np.ndarray, np.generic)):
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+    else:
+        assert got == pytest.approx(expected, rel=1e-12)
+
+
+def built_model(name, function):
+    if name == "residual_block":
+        inputs = keras.Input(shape=(64,))                  # RES_WIDTH in 03
+        return keras.Model(inputs, function(inputs, 64))
+    return function()
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def test_every_exercise_in_the_notebooks_has_a_reference_version():
+    assert len(SOLUTIONS) == 16
+    assert sorted(SOLUTIONS) == sorted(fallback.REFERENCES)
+
+
+@pytest.mark.parametrize("name", sorted(SOLUTIONS))
+def test_the_reference_has_the_signature_of_the_exercise(name):
+    def parameters(function):
+        return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+    assert parameters(fallback.REFERENCES[name]) == parameters(SOLUTIONS[name])
+    assert parameters(checks.solved_or_reference(stub, name)) == parameters(SOLUTIONS[name])
+
+
+@pytest.mark.parametrize("name", sorted(SOLUTIONS))
+def test_the_fallback_gives_the_worked_solutions_result(name, capsys):
+    fallback_version = checks.solved_or_reference(stub, name)
+    if name in ("make_classifier", "make_two_input_model", "residual_block"):
+        ours, theirs = built_model(name, fallback_version), built_model(name, SOLUTIONS[name])
+        assert ours.output.shape == theirs.output.shape and ours.count_params() == theirs.count_params()
+        assert [tuple(t.shape) for t in ours.inputs] == [tuple(t.shape) for t in theirs.inputs]
+    else:
+        args, kwargs = realistic_arguments(name)
+        expected_args, expected_kwargs = realistic_arguments(name)
+        assert_same_result(fallback_version(*args, **kwargs), SOLUTIONS[name](*expected_args, **expected_kwargs))
+    assert capsys.readouterr().out == LINE.format(name)
+
+
+def test_a_working_answer_is_used_and_the_reference_is_not_called(monkeypatch, capsys):
+    calls = []
+    monkeypatch.setitem(fallback.REFERENCES, "sigmoid", lambda z: calls.append(z))
+
+    def sigmoid(z):
+        return "the learner's"
+
+    wrapped = checks.solved_or_reference(sigmoid)
+    assert [wrapped(np.zeros(3)) for _ in range(3)] == ["the learner's"] * 3
+    assert calls == [] and capsys.readouterr().out == ""
+    assert wrapped.__name__ == "sigmoid"
+
+
+def test_a_stub_falls_back_with_one_line_printed_once(capsys):
+    def softmax(z):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    wrapped = checks.solved_or_reference(softmax)
+    logits = np.array([[1.0, 2.0, 3.0], [1000.0, 0.0, -1000.0]])
+    results = [wrapped(logits) for _ in range(3)]
+    assert capsys.readouterr().out == LINE.format("softmax")
+    for result in results:
+        np.testing.assert_allclose(result, fallback.REFERENCES["softmax"](logits))
+
+
+def test_none_needs_a_name_and_then_falls_back(capsys):
+    with pytest.raises(ValueError, match="needs the exercise's name"):
+        checks.solved_or_reference(None)
+    he_std = checks.solved_or_reference(None, "he_std")
+    assert he_std(2) == pytest.approx(1.0) and he_std(8) == pytest.approx(0.5)
+    assert capsys.readouterr().out == LINE.format("he_std")
+
+
+def test_an_unknown_name_is_refused_with_the_known_ones():
+    with pytest.raises(ValueError, match="'sigmoid_v2'.*sigmoid, bce_from_logits"):
+        checks.solved_or_reference(lambda z: z, "sigmoid_v2")
+    with pytest.raises(ValueError, match="'<lambda>'.*batchnorm_train"):
+        checks.solved_or_reference(lambda z: z)
+    with pytest.raises(TypeError, match="function or None"):
+        checks.solved_or_reference(0.5, "sigmoid")
+
+
+def test_other_errors_of_the_learner_propagate(capsys):
+    def bce_from_logits(y, z):
+        return 1 / len(y)   # a wrong answer that runs: its error is the learner's to see
+
+    wrapped = checks.solved_or_reference(bce_from_logits)
+    for _ in range(2):
+        with pytest.raises(ZeroDivisionError):
+            wrapped([], [])
+    assert capsys.readouterr().out == ""
+
+
+def test_wrapping_twice_wraps_the_learners_function_once(capsys):
+    def he_std(fan_in):
+        raise NotImplementedError()
+
+    twice = checks.solved_or_reference(checks.solved_or_reference(he_std))
+    assert twice(2) == pytest.approx(1.0) and twice(2) == pytest.approx(1.0)
+    assert capsys.readouterr().out == LINE.format("he_std")
+    assert not checks.check_he_std(twice)

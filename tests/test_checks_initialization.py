@@ -1,0 +1,82 @@
+"""Checkers of 03 · Initialization: right answers pass, the stub and wrong answers fail."""
+import keras
+import numpy as np
+from keras import layers
+
+from course_utils import checks
+from test_checks_core import assert_fails, assert_passes, stub
+
+
+def test_glorot_and_he_std():
+    assert_passes(checks.check_glorot_std(lambda i, o: np.sqrt(2 / (i + o))))
+    assert_fails(checks.check_glorot_std(stub), "not attempted")
+    assert_fails(checks.check_glorot_std(lambda i, o: 2 / (i + o)), "variance")
+    assert_fails(checks.check_glorot_std(lambda i, o: np.sqrt(1 / i)), "LeCun")
+    assert_fails(checks.check_glorot_std(lambda i, o: None), "return")
+    assert_passes(checks.check_he_std(lambda i: np.sqrt(2 / i)))
+    assert_fails(checks.check_he_std(stub), "not attempted")
+    assert_fails(checks.check_he_std(lambda i: np.sqrt(1 / i)), "doubles")
+    assert_fails(checks.check_he_std(lambda i: 2 / i), "square root")
+    assert_fails(checks.check_glorot_std(lambda i, o: np.sqrt(6 / (i + o))), "uniform")
+    assert_fails(checks.check_he_std(lambda i: np.sqrt(6 / i)), "uniform")
+
+
+def test_std_for_one_layer_shape_only_or_as_a_list_fails():
+    assert_fails(checks.check_glorot_std(lambda i, o: np.sqrt(2 / (i + 256))), "expected")
+    assert_fails(checks.check_he_std(lambda i: np.sqrt(2 / 784) if i == 784 else 0.1), "(256,)")
+    assert_fails(checks.check_glorot_std(lambda i, o: [np.sqrt(2 / (i + o))]), "is a list, expected one number")
+    assert_fails(checks.check_he_std(lambda i: np.full(1, np.sqrt(2 / i))), "expected one number")
+
+
+def good_residual(x, units):
+    return layers.Add()([x, layers.Dense(units)(layers.Dense(units, activation="relu")(x))])
+
+
+def test_residual_block():
+    assert_passes(checks.check_residual_block(good_residual))
+    assert_fails(checks.check_residual_block(stub), "not attempted")
+    no_skip = lambda x, units: layers.Dense(units)(layers.Dense(units, activation="relu")(x))
+    assert_fails(checks.check_residual_block(no_skip), "add the input")
+    assert_fails(checks.check_residual_block(lambda x, units: layers.Dense(units * 2)(x)), "keeps the width")
+    assert_fails(checks.check_residual_block(lambda x, units: None), "return")
+
+
+def test_residual_block_with_a_separate_relu_layer_passes():
+    def separate_relu(x, units):
+        hidden = layers.ReLU()(layers.Dense(units)(x))
+        return layers.Add()([x, layers.Dense(units)(hidden)])
+
+    def nested_sequential(x, units):
+        correction = keras.Sequential([layers.Dense(units), layers.ReLU(), layers.Dense(units)])
+        return x + correction(x)
+
+    assert_passes(checks.check_residual_block(separate_relu))
+    assert_passes(checks.check_residual_block(nested_sequential))
+
+
+def test_residual_block_for_width_16_only_fails():
+    assert_fails(checks.check_residual_block(lambda x, units: good_residual(x, 16)), "residual_block(x, 64)")
+
+
+def test_residual_block_with_shared_layers_fails():
+    shared = {}
+
+    def reuses_layers(x, units):
+        if units not in shared:
+            shared[units] = (layers.Dense(units, activation="relu"), layers.Dense(units))
+        first, second = shared[units]
+        return layers.Add()([x, second(first(x))])
+
+    assert_fails(checks.check_residual_block(reuses_layers), "share their Dense layers")
+
+
+def test_residual_block_with_misplaced_activations_fails():
+    relu_after_sum = lambda x, units: layers.ReLU()(good_residual(x, units))
+    assert_fails(checks.check_residual_block(relu_after_sum), "no activation after the sum")
+    both_relu = lambda x, units: layers.Add()([x, layers.Dense(units, activation="relu")(
+        layers.Dense(units, activation="relu")(x))])
+    assert_fails(checks.check_residual_block(both_relu), "ends linear")
+    linear = lambda x, units: layers.Add()([x, layers.Dense(units)(layers.Dense(units)(x))])
+    assert_fails(checks.check_residual_block(linear), "no ReLU")
+    one_layer = lambda x, units: layers.Add()([x, layers.Dense(units, activation="relu")(x)])
+    assert_fails(checks.check_residual_block(one_layer), "1 Dense layer(s), expected 2")

@@ -1,0 +1,79 @@
+"""Checkers of 00 · Keras in ten minutes: right answers pass, the stub and wrong answers fail."""
+import keras
+from keras import layers
+
+from course_utils import checks
+from test_checks_core import assert_fails, assert_passes, stub
+
+
+def test_dense_param_count():
+    assert_passes(checks.check_dense_param_count(lambda n_in, n_out: n_in * n_out + n_out))
+    assert_fails(checks.check_dense_param_count(stub), "not attempted")
+    assert_fails(checks.check_dense_param_count(lambda n_in, n_out: n_in * n_out), "not the biases")
+    assert_fails(checks.check_dense_param_count(lambda n_in, n_out: (n_in + 1) * (n_out + 1)), "expected")
+    assert_fails(checks.check_dense_param_count(lambda n_in, n_out: None), "return")
+    assert_fails(checks.check_dense_param_count(lambda n_in, n_out: [n_in * n_out, n_out]), "one whole number")
+
+
+def test_dense_param_count_for_the_notebook_sizes_only():
+    notebook_sizes = {(784, 128): 100_480, (128, 10): 1_290}
+    assert_fails(checks.check_dense_param_count(lambda n_in, n_out: notebook_sizes.get((n_in, n_out), 0)), "(3, 1)")
+
+
+def classifier(hidden=128, activation="relu", out_activation="softmax"):
+    return keras.Sequential([keras.Input(shape=(28, 28)), layers.Flatten(),
+                             layers.Dense(hidden, activation=activation), layers.Dense(10, activation=out_activation)])
+
+
+def test_classifier():
+    assert_passes(checks.check_classifier(classifier))
+    assert_fails(checks.check_classifier(stub), "not attempted")
+    assert_fails(checks.check_classifier(lambda: classifier(out_activation=None)), "softmax")
+    assert_fails(checks.check_classifier(lambda: classifier(hidden=64)), "[64, 10]")
+    assert_fails(checks.check_classifier(lambda: classifier(activation="sigmoid")), "'sigmoid'")
+    assert_fails(checks.check_classifier(lambda: keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10)])),
+                 "cannot take a batch")
+    assert_fails(checks.check_classifier(lambda: "model"), "keras.Model")
+
+
+def test_classifier_with_a_separate_relu_layer_passes_and_without_relu_fails():
+    def separate_relu(activation_layer):
+        inputs = keras.Input(shape=(28, 28))
+        hidden = activation_layer(layers.Dense(128)(layers.Flatten()(inputs)))
+        return keras.Model(inputs, layers.Dense(10, activation="softmax")(hidden))
+
+    assert_passes(checks.check_classifier(lambda: separate_relu(layers.ReLU())))
+    assert_passes(checks.check_classifier(lambda: separate_relu(layers.Activation("relu"))))
+    assert_fails(checks.check_classifier(lambda: classifier(activation=None)), "ReLU")
+
+
+def two_input(use_extra=True, use_image=True, n_inputs=2):
+    pixels, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))
+    parts = []
+    if use_image:
+        parts.append(layers.Flatten()(pixels))
+    if use_extra:
+        parts.append(extra)
+    merged = layers.Concatenate()(parts) if len(parts) > 1 else parts[0]
+    outputs = layers.Dense(10, activation="softmax")(layers.Dense(16, activation="relu")(merged))
+    if not use_image:
+        return keras.Model(extra, outputs)
+    return keras.Model([pixels, extra] if n_inputs == 2 else pixels, outputs)
+
+
+def test_two_input_model():
+    assert_passes(checks.check_two_input_model(two_input))
+    assert_fails(checks.check_two_input_model(stub), "not attempted")
+    assert_fails(checks.check_two_input_model(lambda: two_input(use_extra=False, n_inputs=1)), "1 input(s)")
+    assert_fails(checks.check_two_input_model(lambda: two_input(use_image=False)), "1 input(s)")
+
+
+def test_two_input_model_that_ignores_an_input():
+    def ignores_extra():
+        pixels, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))
+        hidden = layers.Dense(8, activation="relu")(layers.Flatten()(pixels))
+        unused = layers.Dense(1)(extra)   # connected but multiplied by zero below
+        merged = layers.Concatenate()([hidden, layers.Lambda(lambda t: 0.0 * t)(unused)])
+        return keras.Model([pixels, extra], layers.Dense(10, activation="softmax")(merged))
+
+    assert_fails(checks.check_two_input_model(ignores_extra), "(2,) input does not change")
