@@ -1,8 +1,10 @@
 # The two commands of the course:
-#   make lab     set up .venv (first time only) and start JupyterLab on the notebooks
+#   make lab     set up .venv (first time only), give my-course/ (LEARNER_DIR) a learner's copy of every
+#                notebook it lacks (never overwriting one) and start JupyterLab there
 #   make test    set up .venv (first time only) and run the whole test suite
 # Other targets: execute (re-run notebooks in full mode and store their outputs),
-# bench (time and memory table; STORE=1 also stores the full-mode run like execute), student (copies with solutions removed), data (rebuild data/),
+# bench (time and memory table; STORE=1 also stores the full-mode run like execute), student (class handouts:
+# solutions removed, outputs cleared), lab-instructor (JupyterLab on notebooks/, solutions included), data (rebuild data/),
 # doctor (check the installation and the data files), clean.
 # GPU=1 installs tensorflow[and-cuda] instead of the CPU-only build (Linux with an NVIDIA GPU).
 
@@ -13,9 +15,10 @@ GPU    ?= 0
 STAMP  := $(VENV)/.installed-gpu$(GPU)
 TF_VERSION := $(shell sed -n 's/^tensorflow==\([0-9.]*\).*/\1/p' requirements.txt)
 NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+LEARNER_DIR ?= my-course
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab test execute bench student data doctor clean
+.PHONY: lab lab-instructor test execute bench student data doctor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); run make PYTHON=python3.11 ...")'
@@ -34,6 +37,10 @@ endif
 	touch $@
 
 lab: $(STAMP)
+	$(BIN)/python tools/make_student.py --learner $(LEARNER_DIR)
+	cd $(LEARNER_DIR) && "$(CURDIR)/$(BIN)/jupyter" lab --ip=127.0.0.1 $(ROOT_FLAG)
+
+lab-instructor: $(STAMP)
 	cd notebooks && ../$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG)
 
 test: $(STAMP)
