@@ -5,9 +5,12 @@ Usage: python tools/bench.py [--modes quick,full] [notebooks/NN_*.ipynb ...]
 Results are kept in BENCHMARKS.json (one entry per notebook and mode, replaced when re-measured)
 and rendered to BENCHMARKS.md, so a single notebook can be re-measured without redoing the rest.
 
-Each run executes a copy of the notebook in a fresh kernel (the stored notebook is not touched)
-and reports wall time including kernel start, the kernel's peak resident memory, and the
-headline numbers the notebook passed to course_utils.record(). The budgets come from the issues.
+Each run executes a copy of the notebook in a fresh kernel (the stored notebook is not touched;
+with --store the full-mode run is stored in the notebook, as `make execute` does, so one run serves
+both) and reports wall time including kernel start, the kernel's peak resident memory, the
+headline numbers the notebook passed to course_utils.record(), and the sha256 of the notebook's code
+cells, so the tests can refuse a row measured on code that has changed since. The budgets come from
+the issues.
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--modes", default="quick,full")
+    parser.add_argument("--store", action="store_true", help="store the full-mode run's outputs in the notebook")
     args = parser.parse_args()
     paths = args.paths or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     results = []
@@ -40,12 +44,15 @@ def main() -> None:
         report = Path(tmp) / "report.jsonl"
         for path in paths:
             for mode in args.modes.split(","):
+                command = [sys.executable, str(ROOT / "tools" / "execute.py"), "--report", str(report)]
+                if mode == "full" and args.store:
+                    subprocess.run(command + ["--inplace", str(path)], check=False)
+                    continue
                 # A throw-away copy next to the original, so relative paths behave the same.
                 copy = path.parent / f".bench_{path.name}"
                 shutil.copy(path, copy)
                 try:
-                    command = [sys.executable, str(ROOT / "tools" / "execute.py"), str(copy), "--report", str(report)]
-                    subprocess.run(command + (["--quick"] if mode == "quick" else []), check=False)
+                    subprocess.run(command + [str(copy)] + (["--quick"] if mode == "quick" else []), check=False)
                 finally:
                     copy.unlink(missing_ok=True)
         if report.exists():

@@ -49,7 +49,8 @@ def run_one(path: Path, quick: bool, inplace: bool, timeout: int) -> dict:
         nb.metadata["course"] = {"code_sha256": code_hash(nb), "mode": "quick" if quick else "full"}
         nbformat.write(nb, path)
     return {"notebook": path.name, "mode": "quick" if quick else "full", "wall_s": round(wall, 1),
-            "peak_rss_mb": round(peak_mb), "records": {r["name"]: r["value"] for r in records}}
+            "peak_rss_mb": round(peak_mb), "records": {r["name"]: r["value"] for r in records},
+            "code_sha256": code_hash(nb)}
 
 
 def main() -> None:

@@ -1,0 +1,81 @@
+"""The lessons of each notebook, written as claims over the numbers it records with ``cu.record``.
+
+A claim is a Python expression over the record names of one run of a notebook. The tests check every
+claim on the quick-mode run of the test suite (tests/test_student_copies.py) and on the full-mode rows of
+BENCHMARKS.json (tests/test_claims.py), so a lesson that the prose states holds in both modes.
+"""
+from __future__ import annotations
+
+CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expression over its records)]
+    "00_getting_started": [
+        ("a one-hidden-layer network classifies clothing far above chance (10 %)", "test_accuracy >= 0.75"),
+    ],
+    "01_logistic_regression": [
+        ("α = 0.2 reaches the minimum of θ² + 0.2", "lr_good_final_distance < 0.01"),
+        ("a too small α crawls: far from the minimum after the same steps",
+         "lr_too_small_final_distance > 100 * lr_good_final_distance"),
+        ("a too large α oscillates but still gets closer", "lr_good_final_distance < lr_oscillating_final_distance < 1"),
+        ("a far too large α diverges", "lr_diverging_final_distance > 1"),
+        ("logistic regression separates the two digit classes", "binary_test_accuracy >= 0.9"),
+        ("softmax regression classifies ten digits", "softmax_test_accuracy >= 0.85"),
+        ("replacing x1 by √x1 makes the curved boundary x2 = √x1 linear",
+         "sqrt_feature_accuracy >= raw_feature_accuracy + 0.02 and sqrt_feature_accuracy >= 0.97"),
+    ],
+    "02_mlp": [
+        ("an MLP beats softmax regression on MNIST with the same training budget",
+         "mnist_test_accuracy > softmax_regression_test_accuracy"),
+    ],
+    "03_initialization": [
+        ("the 16-layer ReLU network learns from He initialization, not from zero",
+         "he_test_accuracy >= zero_test_accuracy + 0.30"),
+        ("it learns from Glorot initialization too", "glorot_test_accuracy >= zero_test_accuracy + 0.30"),
+        ("too small weights leave it at chance", "too_small_test_accuracy < 0.2"),
+        ("He initialization starts faster than Glorot", "he_first_epoch_val_accuracy > glorot_first_epoch_val_accuracy"),
+        ("at 102 layers, with He initialization and the same budget, the residual network trains and the plain one "
+         "learns little", "residual_test_accuracy >= plain_deep_test_accuracy + 0.2"),
+        ("at 42 layers the plain network with He initialization does learn", "plain_medium_test_accuracy >= 0.3"),
+        ("but the residual network of the same depth is far ahead, from the first epoch",
+         "residual_medium_first_epoch_val_accuracy > plain_medium_first_epoch_val_accuracy + 0.1 and "
+         "residual_medium_test_accuracy > plain_medium_test_accuracy"),
+    ],
+    "04_regularization": [
+        ("the baseline memorises the wrong labels: training accuracy far above the 70 % of the true classes",
+         "baseline_train_accuracy >= 0.80"),
+        ("L2, dropout, early stopping, augmentation and all together beat the baseline on the test set by several points",
+         "min(L2_test_accuracy, dropout_test_accuracy, early_stopping_test_accuracy, augmentation_test_accuracy, "
+         "all_together_test_accuracy) >= baseline_test_accuracy + 0.05"),
+        ("batch normalization does not do worse than the baseline", "batch_norm_test_accuracy >= baseline_test_accuracy"),
+        ("the baseline's test loss is the worst: it is confidently wrong",
+         "baseline_test_loss > max(L2_test_loss, dropout_test_loss, early_stopping_test_loss, augmentation_test_loss)"),
+        ("L2, dropout, early stopping and augmentation keep the network from memorising: lower training accuracy",
+         "max(L2_train_accuracy, dropout_train_accuracy, early_stopping_train_accuracy, augmentation_train_accuracy) "
+         "< baseline_train_accuracy"),
+        ("batch normalization helps least of the single remedies",
+         "batch_norm_test_accuracy <= min(L2_test_accuracy, dropout_test_accuracy, early_stopping_test_accuracy, "
+         "augmentation_test_accuracy)"),
+        ("all remedies together, each tuned alone, are not the best",
+         "all_together_test_accuracy < max(L2_test_accuracy, dropout_test_accuracy, early_stopping_test_accuracy, "
+         "augmentation_test_accuracy)"),
+        ("the comparison over seeds uses at least three seeds per model", "seeds_per_model >= 3"),
+        ("the best remedy, chosen on validation data, beats the baseline on the test set over the seeds",
+         "best_remedy_mean_test_accuracy >= baseline_mean_test_accuracy + 0.05"),
+    ],
+}
+
+
+def check(stem: str, records: dict[str, float]) -> list[str]:
+    """The claims of notebook ``stem`` that ``records`` break, each as one line (empty when all hold)."""
+    if stem not in CLAIMS:
+        return [f"{stem} states no lesson claims: add them to tests/lesson_claims.py"]
+    broken = []
+    for lesson, expression in CLAIMS[stem]:
+        try:
+            holds = eval(expression, {"__builtins__": {}, "min": min, "max": max}, dict(records))  # noqa: S307 (our own expressions)
+        except NameError as error:
+            broken.append(f"{lesson}: {expression}: the notebook did not record {error.name!r}")
+            continue
+        if not holds:
+            names = sorted(name for name in records if name in expression)
+            values = ", ".join(f"{name} = {records[name]:.4g}" for name in names)
+            broken.append(f"{lesson}: {expression} is false ({values})")
+    return broken

@@ -1,0 +1,50 @@
+"""Numbers quoted in the notebooks' prose match the full-mode records they come from.
+
+A number in a markdown cell that a run produced is written with the name of its record right after it, in an
+HTML comment that readers do not see: ``about 86 %<!-- record: he_test_accuracy -->``. A percentage is compared
+with 100 × the record to within one point; a plain number to within 5 %. Other numbers in the prose are either
+settings (epochs, image counts) or printed by code cells, never typed in.
+"""
+import json
+import re
+
+import pytest
+
+from tools import nbtools
+
+QUOTE = re.compile(r"(\d+(?:\.\d+)?)\s*(%?)\s*<!--\s*record:\s*(\w+)\s*-->")
+NOTEBOOKS = nbtools.notebooks()
+ROWS = json.loads((nbtools.ROOT / "BENCHMARKS.json").read_text())
+
+
+def quotes(path):
+    nb = nbtools.read(path)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for match in QUOTE.finditer(cell.source):
+                yield float(match.group(1)), match.group(2) == "%", match.group(3)
+
+
+def mismatch(quoted: float, percent: bool, value: float) -> str | None:
+    expected = 100 * value if percent else value
+    tolerance = 1.0 if percent else 0.05 * abs(expected)
+    if abs(quoted - expected) > tolerance:
+        return f"quoted {quoted:g}{' %' if percent else ''}, the record says {expected:.4g}"
+    return None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_quoted_numbers_match_the_full_mode_record(path):
+    rows = [row for row in ROWS if row["notebook"] == path.name and row["mode"] == "full"]
+    records = rows[0]["records"] if rows else {}
+    for quoted, percent, name in quotes(path):
+        assert name in records, f"{path.name} quotes the record {name!r}, which its full-mode run does not record"
+        problem = mismatch(quoted, percent, records[name])
+        assert problem is None, f"{path.name}, {name}: {problem}: update the prose or re-run make bench"
+
+
+def test_the_comparison_catches_a_stale_number():
+    assert mismatch(86, True, 0.8604) is None and mismatch(88, True, 0.8604)
+    assert mismatch(1.48, False, 1.50) is None and mismatch(1.48, False, 1.04)
+    [(quoted, percent, name)] = QUOTE.findall("reaches about 92 %<!-- record: softmax_test_accuracy --> on MNIST")
+    assert (quoted, percent, name) == ("92", "%", "softmax_test_accuracy")
