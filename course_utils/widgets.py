@@ -1,7 +1,9 @@
 """ipywidgets explorers: sliders that redraw a figure. Introduced in 01.
 
-They need a live kernel; in a stored notebook they show nothing until the cell is run. Sliders are
-wide, show their whole label, and redraw once when released (not at every step of a drag).
+The controls need a live kernel. So that a stored notebook reads well anyway (on GitHub, in nbviewer, in
+JupyterLab before the cell is run), each explorer also carries a static picture of its default view and a
+one-line text instead of the widget's raw description. Sliders are wide, show their whole label, and
+redraw once when released (not at every step of a drag).
 """
 from __future__ import annotations
 
@@ -13,6 +15,37 @@ import numpy as np
 from .plots import plot_descent_1d
 
 SLIDER_WIDTH = "460px"
+STORED_TEXT = "Explorer: run this cell to move its controls (the picture shows the default setting)."
+
+
+def _static_view(draw: Callable[..., None], defaults: dict) -> str:
+    """The figure ``draw(**defaults)`` makes, as base64 PNG (draw ends with plt.show(), which is held back)."""
+    import base64
+    import io
+    from unittest import mock
+
+    with mock.patch.object(plt, "show"):
+        draw(**defaults)
+    fig = plt.gcf()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _explorer(draw: Callable[..., None], **controls):
+    """``ipywidgets.interactive(draw, **controls)`` whose stored output is a picture, not a raw widget repr."""
+    import ipywidgets as widgets
+
+    class Explorer(widgets.interactive):
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs) or {}
+            defaults = {name: control.value for name, control in controls.items()}
+            bundle["text/plain"] = STORED_TEXT
+            bundle["image/png"] = _static_view(draw, defaults)
+            return bundle
+
+    return Explorer(draw, **controls)
 
 
 def _control_options() -> dict:
@@ -57,7 +90,7 @@ def explore_learning_rate(loss: Callable[[np.ndarray], np.ndarray],
     slider = widgets.FloatLogSlider(value=initial, base=10, min=np.log10(rates[0]), max=np.log10(rates[1]),
                                     step=0.02, description="learning rate α", continuous_update=False,
                                     readout_format=".3f", **_control_options())
-    return widgets.interactive(draw, learning_rate=slider)
+    return _explorer(draw, learning_rate=slider)
 
 
 def explore_activations(activations: Mapping[str, tuple[Callable[[np.ndarray], np.ndarray],
@@ -86,8 +119,8 @@ def explore_activations(activations: Mapping[str, tuple[Callable[[np.ndarray], n
         ax.legend()
         plt.show()
 
-    return widgets.interactive(draw, name=widgets.Dropdown(options=list(activations), description="activation",
-                                                           **_control_options()))
+    return _explorer(draw, name=widgets.Dropdown(options=list(activations), description="activation",
+                                                 **_control_options()))
 
 
 def explore_initialization(simulate: Callable[[int, str, str], Sequence[np.ndarray]], *,
@@ -110,7 +143,7 @@ def explore_initialization(simulate: Callable[[int, str, str], Sequence[np.ndarr
                               title=f"{layers} {activation} layers, {scheme} initialization")
         plt.show()
 
-    return widgets.interactive(
+    return _explorer(
         draw,
         layers=widgets.IntSlider(value=depth[2], min=depth[0], max=depth[1], description="depth (layers)",
                                  continuous_update=False, **_control_options()),

@@ -11,7 +11,8 @@ from course_utils.checks import fallback
 
 CHECKERS = [name for name in checks.__all__ if name.startswith("check_")]
 EXERCISE = {name: {"check_classifier": "make_classifier",
-                   "check_two_input_model": "make_two_input_model"}.get(name, name[len("check_"):]) for name in CHECKERS}
+                   "check_two_input_model": "make_two_input_model",
+                   "check_learning_rate": "choose_learning_rate", "check_l2_lambda": "choose_l2_lambda"}.get(name, name[len("check_"):]) for name in CHECKERS}
 
 
 def stub(*args, **kwargs):
@@ -34,7 +35,7 @@ def assert_passes(result):
 def test_the_package_keeps_the_old_names():
     assert course_utils.checks is checks
     assert sorted(CHECKERS) == sorted(name for name in dir(checks) if name.startswith("check_"))
-    assert len(CHECKERS) == 16 and all(callable(getattr(checks, name)) for name in CHECKERS)
+    assert len(CHECKERS) == 21 and all(callable(getattr(checks, name)) for name in CHECKERS)
     assert checks.CheckResult(True, "check_x", "fine").ok and "not attempted" in checks.NOT_ATTEMPTED
 
 

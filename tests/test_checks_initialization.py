@@ -29,7 +29,8 @@ def test_std_for_one_layer_shape_only_or_as_a_list_fails():
 
 
 def good_residual(x, units):
-    return layers.Add()([x, layers.Dense(units)(layers.Dense(units, activation="relu")(x))])
+    hidden = layers.Dense(units, activation="relu", kernel_initializer="he_normal")(x)
+    return layers.Add()([x, layers.Dense(units, kernel_initializer="zeros")(hidden)])
 
 
 def test_residual_block():
@@ -43,11 +44,12 @@ def test_residual_block():
 
 def test_residual_block_with_a_separate_relu_layer_passes():
     def separate_relu(x, units):
-        hidden = layers.ReLU()(layers.Dense(units)(x))
-        return layers.Add()([x, layers.Dense(units)(hidden)])
+        hidden = layers.ReLU()(layers.Dense(units, kernel_initializer="he_normal")(x))
+        return layers.Add()([x, layers.Dense(units, kernel_initializer="zeros")(hidden)])
 
     def nested_sequential(x, units):
-        correction = keras.Sequential([layers.Dense(units), layers.ReLU(), layers.Dense(units)])
+        correction = keras.Sequential([layers.Dense(units, kernel_initializer="he_normal"), layers.ReLU(),
+                                       layers.Dense(units, kernel_initializer="zeros")])
         return x + correction(x)
 
     assert_passes(checks.check_residual_block(separate_relu))
@@ -63,7 +65,8 @@ def test_residual_block_with_shared_layers_fails():
 
     def reuses_layers(x, units):
         if units not in shared:
-            shared[units] = (layers.Dense(units, activation="relu"), layers.Dense(units))
+            shared[units] = (layers.Dense(units, activation="relu", kernel_initializer="he_normal"),
+                             layers.Dense(units, kernel_initializer="zeros"))
         first, second = shared[units]
         return layers.Add()([x, second(first(x))])
 
@@ -80,3 +83,29 @@ def test_residual_block_with_misplaced_activations_fails():
     assert_fails(checks.check_residual_block(linear), "no ReLU")
     one_layer = lambda x, units: layers.Add()([x, layers.Dense(units, activation="relu")(x)])
     assert_fails(checks.check_residual_block(one_layer), "1 Dense layer(s), expected 2")
+
+
+def test_name_the_initializations_knows_the_curves_and_explains_a_wrong_reading():
+    from course_utils.checks import initialization
+
+    stds = initialization.mystery_activation_stds()
+    answer = initialization.name_the_initializations()
+    assert stds[[k for k, v in answer.items() if v == "too large"][0]][-1] > 1e6       # the curves are what they claim
+    assert stds[[k for k, v in answer.items() if v == "too small"][0]][-1] < 1e-6
+    he, glorot = (stds[[k for k, v in answer.items() if v == s][0]] for s in ("He", "Glorot"))
+    assert 0.5 < he[-1] / he[0] < 2 and glorot[-1] / glorot[0] < 0.05
+    assert_passes(checks.check_name_the_initializations(lambda: dict(answer)))
+    assert_fails(checks.check_name_the_initializations(stub), "not attempted")
+    swapped = dict(answer, **{k: ("Glorot" if v == "He" else "He") for k, v in answer.items() if v in ("He", "Glorot")})
+    assert_fails(checks.check_name_the_initializations(lambda: swapped), "2 of 4 wrong")
+    assert_fails(checks.check_name_the_initializations(lambda: dict(answer, A="Xavier")), "not one of")
+    assert_fails(checks.check_name_the_initializations(lambda: {"A": "He"}), "one initialization for each")
+    assert_fails(checks.check_name_the_initializations(lambda: ["He", "Glorot", "too small", "too large"]), "dict")
+
+
+def test_residual_block_that_does_not_start_as_the_identity_fails():
+    glorot = lambda x, units: layers.Add()([x, layers.Dense(units)(layers.Dense(units, activation="relu")(x))])
+    assert_fails(checks.check_residual_block(glorot), "kernel_initializer='zeros'")
+    he_zero_first = lambda x, units: layers.Add()([x, layers.Dense(units, kernel_initializer="zeros")(
+        layers.Dense(units, activation="relu")(x))])
+    assert_fails(checks.check_residual_block(he_zero_first), "kernel_initializer='he_normal'")

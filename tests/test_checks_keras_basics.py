@@ -1,5 +1,6 @@
 """Checkers of 00 · Keras in ten minutes: right answers pass, the stub and wrong answers fail."""
 import keras
+import numpy as np
 from keras import layers
 
 from course_utils import checks
@@ -77,3 +78,39 @@ def test_two_input_model_that_ignores_an_input():
         return keras.Model([pixels, extra], layers.Dense(10, activation="softmax")(merged))
 
     assert_fails(checks.check_two_input_model(ignores_extra), "(2,) input does not change")
+
+
+SHAPES = {"pixels": (None, 784), "shared": (None, 128), "item": (None, 10), "shared_and_item": (None, 138),
+          "group": (None, 3)}
+
+
+def test_predicted_output_shapes():
+    assert_passes(checks.check_predicted_output_shapes(lambda: dict(SHAPES)))
+    assert_passes(checks.check_predicted_output_shapes(lambda: SHAPES | {"item": [None, 10], "image": (None, 28, 28)}))
+    assert_fails(checks.check_predicted_output_shapes(stub), "not attempted")
+    assert_fails(checks.check_predicted_output_shapes(lambda: SHAPES | {"pixels": (784,)}), "the batch axis")
+    assert_fails(checks.check_predicted_output_shapes(lambda: SHAPES | {"shared": (32, 128)}), "write None")
+    assert_fails(checks.check_predicted_output_shapes(lambda: SHAPES | {"pixels": (None, 28, 28)}), "Flatten")
+    assert_fails(checks.check_predicted_output_shapes(lambda: SHAPES | {"shared_and_item": (None, 128)}),
+                 "widths add up")
+    assert_fails(checks.check_predicted_output_shapes(lambda: SHAPES | {"group": (None, 10)}), "one number per unit")
+
+
+def test_predicted_output_shapes_with_missing_layers_or_no_shapes_fails():
+    assert_fails(checks.check_predicted_output_shapes(lambda: {"pixels": (None, 784)}), "no prediction for 'shared'")
+    assert_fails(checks.check_predicted_output_shapes(lambda: SHAPES | {"group": 3}), "is not a shape")
+    assert_fails(checks.check_predicted_output_shapes(lambda: list(SHAPES.values())), "returned a list")
+
+
+def test_the_checker_knows_the_model_that_notebook_00_builds():
+    from course_utils.checks import keras_basics
+    from tools import nbtools
+
+    nb = nbtools.read(nbtools.NOTEBOOK_DIR / "00_getting_started.ipynb")
+    cell = next(c for c in nbtools.code_cells(nb) if "two_output_model = keras.Model(" in c.source)
+    namespace = {"keras": keras, "layers": layers, "np": np, "cu": __import__("course_utils")}
+    exec(cell.source, namespace)
+    built, reference = namespace["two_output_model"], keras_basics._two_output_model()
+    assert [(layer.name, tuple(layer.output.shape)) for layer in built.layers] == \
+           [(layer.name, tuple(layer.output.shape)) for layer in reference.layers]
+    assert {name: tuple(built.get_layer(name).output.shape) for name in SHAPES} == SHAPES

@@ -177,3 +177,13 @@ def test_float32_answers_pass_to_float32_precision():
     float32 = lambda function: lambda *args: function(*(np.asarray(a, dtype=np.float32) for a in args))
     assert_passes(checks.check_softmax(float32(good_softmax)))
     assert_passes(checks.check_bce_from_logits(float32(good_bce)))
+
+
+def test_learning_rate_passes_a_tuned_alpha_and_says_which_way_to_go():
+    assert_passes(checks.check_learning_rate(lambda: 0.2))
+    assert_fails(checks.check_learning_rate(stub), "not attempted")
+    assert_fails(checks.check_learning_rate(lambda: 0.05), "too cautious")    # crawls
+    assert_fails(checks.check_learning_rate(lambda: 0.5), "overshoots")      # the loss goes up
+    assert_fails(checks.check_learning_rate(lambda: 50.0), "overshoots")     # diverges, no warning leaks
+    assert_fails(checks.check_learning_rate(lambda: 0.0), "positive")
+    assert_fails(checks.check_learning_rate(lambda: "0.2"), "a number")

@@ -150,3 +150,39 @@ def test_adam_step_returning_lists_or_updating_in_place_fails():
         return theta - lr * m / (1 - beta1 ** t) / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
 
     assert_fails(checks.check_adam_step(in_place), "changed its argument `m` in place")
+
+
+RIGHT_RUNS = {"A": "momentum", "B": "small step", "C": "too large step", "D": "large step"}
+
+
+def test_match_loss_curves():
+    assert_passes(checks.check_match_loss_curves(lambda: dict(RIGHT_RUNS)))
+    assert_passes(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"A": " Momentum"}))
+    assert_fails(checks.check_match_loss_curves(stub), "not attempted")
+    assert_fails(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"B": "large step", "D": "small step"}),
+                 "the faster smooth curve")
+    assert_fails(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"A": "large step", "D": "momentum"}),
+                 "goes up again")
+    assert_fails(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"A": "too large step", "C": "momentum"}),
+                 "its loss grows")
+    assert_fails(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"C": "large step", "D": "too large step"}),
+                 "grows from")
+
+
+def test_match_loss_curves_with_unknown_or_repeated_runs_fails():
+    assert_fails(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"C": "too big"}), "is not one of")
+    assert_fails(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"B": "momentum"}), "curves A and B")
+    assert_fails(checks.check_match_loss_curves(lambda: {k: v for k, v in RIGHT_RUNS.items() if k != "D"}),
+                 "one run for each curve")
+    assert_fails(checks.check_match_loss_curves(lambda: list(RIGHT_RUNS.values())), "returned a list")
+
+
+def test_the_mystery_curves_show_what_the_messages_say():
+    from course_utils.checks.mlp import mystery_loss_curves
+
+    curves = mystery_loss_curves()
+    assert sorted(curves) == ["A", "B", "C", "D"] and all(len(c) == 41 for c in curves.values())
+    assert curves["C"][-1] > 100 * curves["C"][0]                          # too large: diverges
+    assert np.sum(np.diff(curves["A"]) > 0) >= 5                           # momentum: bumps
+    assert np.all(np.diff(curves["B"]) < 0) and np.all(np.diff(curves["D"]) < 0)   # plain SGD, stable: always down
+    assert curves["D"][10] < 0.1 * curves["B"][10]                          # the larger stable step falls faster

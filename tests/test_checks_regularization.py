@@ -132,3 +132,12 @@ def test_batchnorm_train_returning_a_list_or_changing_x_fails():
         return gamma * x + beta
 
     assert_fails(checks.check_batchnorm_train(in_place), "changed its argument `x` in place")
+
+
+def test_l2_lambda_passes_a_good_strength_and_explains_a_bad_one():
+    assert_passes(checks.check_l2_lambda(lambda: 30.0))
+    assert_fails(checks.check_l2_lambda(stub), "not attempted")
+    assert_fails(checks.check_l2_lambda(lambda: 0.3), "too weak")        # still memorises the wrong labels
+    assert_fails(checks.check_l2_lambda(lambda: 3000.0), "too strong")   # underfits
+    assert_fails(checks.check_l2_lambda(lambda: -1.0), "≥ 0")
+    assert_fails(checks.check_l2_lambda(lambda: [30.0]), "list")

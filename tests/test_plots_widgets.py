@@ -195,3 +195,13 @@ def test_initialization_explorer_shows_every_layer(monkeypatch):
                                    depth=(2, 30, 15))
     fig = plt.gcf()
     assert sum(ax.get_visible() for ax in fig.axes) == 15
+
+
+def test_a_stored_explorer_shows_a_picture_and_one_line_not_the_raw_widget():
+    import base64
+
+    explorer = widgets.explore_learning_rate(lambda t: t ** 2 + 0.2, lambda lr: [1.0 * (1 - 2 * lr) ** k for k in range(5)])
+    bundle = explorer._repr_mimebundle_()
+    assert bundle["text/plain"] == widgets.STORED_TEXT and "interactive(" not in bundle["text/plain"]
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert "application/vnd.jupyter.widget-view+json" in bundle      # a live kernel still gets the controls

@@ -22,17 +22,18 @@ name and signature); add the module to ``fallback.TOPICS`` and its checkers to t
 """
 from .core import NOT_ATTEMPTED, CheckResult
 from .fallback import solved_or_reference
-from .initialization import check_glorot_std, check_he_std, check_residual_block
-from .keras_basics import check_classifier, check_dense_param_count, check_two_input_model
-from .logistic import check_bce_from_logits, check_gradient_step, check_sigmoid, check_softmax
-from .mlp import check_adam_step, check_dense_backward, check_momentum_step
-from .regularization import check_batchnorm_train, check_inverted_dropout, check_l2_penalty
+from .initialization import check_glorot_std, check_he_std, check_name_the_initializations, check_residual_block
+from .keras_basics import (check_classifier, check_dense_param_count, check_predicted_output_shapes,
+                           check_two_input_model)
+from .logistic import check_bce_from_logits, check_gradient_step, check_learning_rate, check_sigmoid, check_softmax
+from .mlp import check_adam_step, check_dense_backward, check_match_loss_curves, check_momentum_step
+from .regularization import check_batchnorm_train, check_inverted_dropout, check_l2_lambda, check_l2_penalty
 
 __all__ = [
     "NOT_ATTEMPTED", "CheckResult", "solved_or_reference",
-    "check_dense_param_count", "check_classifier", "check_two_input_model",                      # 00
-    "check_sigmoid", "check_bce_from_logits", "check_gradient_step", "check_softmax",             # 01
-    "check_dense_backward", "check_momentum_step", "check_adam_step",                             # 02
-    "check_glorot_std", "check_he_std", "check_residual_block",                                   # 03
-    "check_l2_penalty", "check_inverted_dropout", "check_batchnorm_train",                        # 04
+    "check_dense_param_count", "check_classifier", "check_two_input_model", "check_predicted_output_shapes",  # 00
+    "check_sigmoid", "check_bce_from_logits", "check_gradient_step", "check_learning_rate", "check_softmax",  # 01
+    "check_dense_backward", "check_momentum_step", "check_adam_step", "check_match_loss_curves",  # 02
+    "check_glorot_std", "check_he_std", "check_name_the_initializations", "check_residual_block",    # 03
+    "check_l2_penalty", "check_l2_lambda", "check_inverted_dropout", "check_batchnorm_train",     # 04
 ]

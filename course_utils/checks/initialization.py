@@ -22,10 +22,11 @@ def he_std(fan_in: int) -> float:
 
 
 def residual_block(x: Any, units: int) -> Any:
-    """x + F(x) with F = Dense(units) after Dense(units, relu), for a (batch, units) Keras tensor. Introduced in 03."""
+    """x + F(x), F = Dense(units, zeros) after Dense(units, relu, he_normal), for a (batch, units) tensor. Introduced in 03."""
     from keras import layers
 
-    correction = layers.Dense(units)(layers.Dense(units, activation="relu")(x))   # F(x)
+    hidden = layers.Dense(units, activation="relu", kernel_initializer="he_normal")(x)
+    correction = layers.Dense(units, kernel_initializer="zeros")(hidden)       # F(x) = 0 at the start
     return layers.Add()([x, correction])
 
 
@@ -96,6 +97,7 @@ def check_residual_block(residual_block: Callable[[Any, int], Any]) -> CheckResu
 
     def body(residual_block: Callable[[Any, int], Any]) -> str:
         rng = np.random.default_rng(8)
+        initial_kernels = []
         for width in (16, 64):                          # 64 = RES_WIDTH, the width of 03's deep networks
             model = _block_model(residual_block, width)
             x = rng.normal(size=(5, width)).astype("float32")
@@ -106,6 +108,7 @@ def check_residual_block(residual_block: Callable[[Any, int], Any]) -> CheckResu
             if len(dense) != 2:
                 raise _Fail(f"the block has {len(dense)} Dense layer(s), expected 2: "
                             "Dense(units, activation='relu') then Dense(units)")
+            initial_kernels.append((width, [np.asarray(layer.get_weights()[0]) for layer in dense]))
             shapes = [[w.shape for w in layer.get_weights()] for layer in dense]
             for layer, layer_shapes in zip(dense, shapes):   # with F's weights at zero, a residual block is the identity
                 layer.set_weights([np.zeros(shape, dtype="float32") for shape in layer_shapes])
@@ -130,9 +133,79 @@ def check_residual_block(residual_block: Callable[[Any, int], Any]) -> CheckResu
                 raise _Fail("F has no ReLU between its Dense layers: use Dense(units, activation='relu') first")
             raise _Fail(f"the output differs from x + W2·relu(W1·x + b1) + b2 at width {width}: "
                         f"{_worst(out, expected, 'output')}")
+        for width, (first, second) in initial_kernels:
+            if np.any(second != 0):
+                raise _Fail("the second Dense layer does not start at zero: use kernel_initializer='zeros', so that "
+                            "every block starts as the identity")
+            he = np.sqrt(2.0 / width)
+            if not 0.75 * he < first.std() < 1.25 * he:
+                raise _Fail(f"the first Dense layer's weights have std {first.std():.3f} at width {width}, He's rule "
+                            f"gives {he:.3f}: use kernel_initializer='he_normal'")
         if len({id(layer) for layer in _dense_layers(_block_model(residual_block, 64, blocks=2))}) != 4:
             raise _Fail("two stacked blocks share their Dense layers: create new layers inside residual_block "
                         "on every call")
-        return "output = x + W2·relu(W1·x + b1) + b2 at widths 16 and 64, new layers in every block"
+        return ("output = x + W2·relu(W1·x + b1) + b2 at widths 16 and 64, He start for W1, zero start for W2, "
+                "new layers in every block")
 
     return _run("check_residual_block", body, residual_block)
+
+
+# --- diagnosis: which initialization made these activations? ------------------------------------
+
+SCHEMES = ("too small", "too large", "Glorot", "He")
+_MYSTERY = {"A": "Glorot", "B": "too large", "C": "He", "D": "too small"}   # the answer of 03's diagnosis exercise
+_SIGNS = {
+    "too small": "its activations shrink by a large constant factor in every layer: weights far too small",
+    "too large": "its activations grow by a constant factor in every layer: weights far too large",
+    "Glorot": "its activations shrink slowly, by about √2 per layer: the variance ReLU halves is not made up",
+    "He": "its activations keep the same scale in every layer: the factor 2/n makes up for ReLU",
+}
+
+
+def mystery_activation_stds(depth: int = 16, width: int = 128) -> dict[str, np.ndarray]:
+    """Standard deviation of the activations in each of ``depth`` ReLU layers for four initializations, labelled A–D.
+
+    Which initialization each label stands for is what 03's diagnosis exercise asks. Introduced in 03.
+    """
+    x = np.random.default_rng(3).normal(size=(500, 784))
+    stds = {}
+    for label, scheme in _MYSTERY.items():
+        rng, h, out = np.random.default_rng(4), x, []
+        for _ in range(depth):
+            n = h.shape[1]
+            std = {"too small": 0.01, "too large": 1.0, "Glorot": np.sqrt(2.0 / (n + width)),
+                   "He": np.sqrt(2.0 / n)}[scheme]
+            h = np.maximum(h @ rng.normal(0.0, std, size=(n, width)), 0.0)
+            out.append(h.std())
+        stds[label] = np.array(out)
+    return stds
+
+
+def name_the_initializations() -> dict[str, str]:
+    """The answer of 03's diagnosis exercise: label -> initialization. Introduced in 03."""
+    return dict(_MYSTERY)
+
+
+REFERENCES = REFERENCES + (name_the_initializations,)
+
+
+def check_name_the_initializations(name_the_initializations: Callable[[], dict]) -> CheckResult:
+    """Check the learner's reading of the four mystery curves (label -> initialization). Introduced in 03."""
+
+    def body(name_the_initializations: Callable[[], dict]) -> str:
+        answer = _call(name_the_initializations)
+        if not isinstance(answer, dict):
+            raise _Fail(f"returned a {type(answer).__name__}: return a dict such as "
+                        "{'A': 'He', 'B': 'Glorot', 'C': 'too small', 'D': 'too large'}")
+        if sorted(answer) != sorted(_MYSTERY):
+            raise _Fail(f"the keys are {sorted(answer)}: give one initialization for each of 'A', 'B', 'C', 'D'")
+        unknown = [value for value in answer.values() if value not in SCHEMES]
+        if unknown:
+            raise _Fail(f"{unknown[0]!r} is not one of {', '.join(repr(s) for s in SCHEMES)}")
+        wrong = [label for label in sorted(_MYSTERY) if answer[label] != _MYSTERY[label]]
+        if wrong:
+            label = wrong[0]
+            raise _Fail(f"{len(wrong)} of 4 wrong; {label} is not {answer[label]!r}: {_SIGNS[_MYSTERY[label]]}")
+        return "all four right: too small and too large change the scale exponentially, Glorot drifts, He holds"
+
+    return _run("check_name_the_initializations", body, name_the_initializations)

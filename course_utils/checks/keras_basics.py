@@ -151,3 +151,81 @@ def check_two_input_model(make_two_input_model: Callable[[], Any]) -> CheckResul
         return "two inputs, (28, 28) and (2,), both used, 10 probabilities out"
 
     return _run("check_two_input_model", body, make_two_input_model)
+
+
+# --- predict before you run: the output shapes of 00's two-output model ---------------------------
+
+PREDICTED_LAYERS = ("pixels", "shared", "item", "shared_and_item", "group")   # the layers 00's exercise asks about
+_FASHION_GROUPS = 3                                                            # tops, shoes, other
+
+
+def _two_output_model() -> Any:
+    """00's two-output model, layer for layer: item (10 classes) and coarse group (3) from one image."""
+    import keras
+    from keras import layers
+
+    image = keras.Input(shape=(28, 28), name="image")
+    pixels = layers.Flatten(name="pixels")(image)
+    shared = layers.Dense(128, activation="relu", name="shared")(pixels)
+    item = layers.Dense(10, activation="softmax", name="item")(shared)
+    shared_and_item = layers.Concatenate(name="shared_and_item")([shared, item])
+    group = layers.Dense(_FASHION_GROUPS, activation="softmax", name="group")(shared_and_item)
+    return keras.Model(image, {"item": item, "group": group}, name="two_outputs")
+
+
+def predicted_output_shapes() -> dict[str, tuple]:
+    """The answer of 00's prediction exercise: layer name -> output shape, batch axis first. Introduced in 00."""
+    return {"pixels": (None, 784), "shared": (None, 128), "item": (None, 10),
+            "shared_and_item": (None, 138), "group": (None, 3)}
+
+
+REFERENCES = REFERENCES + (predicted_output_shapes,)
+
+_SHAPE_RULES = {
+    "pixels": "Flatten turns each 28×28 image into one row of numbers: how many?",
+    "shared": "a Dense layer outputs one number per unit",
+    "item": "a Dense layer outputs one number per unit",
+    "shared_and_item": "Concatenate puts its inputs side by side along the last axis, so their widths add up",
+    "group": "a Dense layer outputs one number per unit",
+}
+
+
+def _as_shape(value: Any, name: str) -> tuple:
+    """``value`` as a shape tuple of whole numbers and None; fail with a hint otherwise."""
+    if isinstance(value, (tuple, list)) and all(
+            v is None or (isinstance(v, (int, np.integer)) and not isinstance(v, bool)) for v in value):
+        return tuple(None if v is None else int(v) for v in value)
+    raise _Fail(f"{name!r}: {value!r} is not a shape: write a tuple like (None, 5), the batch axis first")
+
+
+def check_predicted_output_shapes(predicted_output_shapes: Callable[[], dict]) -> CheckResult:
+    """Check the learner's predicted output shape of each layer of 00's two-output model. Introduced in 00."""
+
+    def body(predicted_output_shapes: Callable[[], dict]) -> str:
+        answer = predicted_output_shapes()
+        if not isinstance(answer, dict):
+            raise _Fail(f"returned a {type(answer).__name__}: return a dict from layer name to shape, "
+                        "{'pixels': (None, …), 'shared': (None, …), …}")
+        missing = [name for name in PREDICTED_LAYERS if name not in answer]
+        if missing:
+            raise _Fail(f"no prediction for {missing[0]!r}: give a shape for each of "
+                        f"{', '.join(repr(name) for name in PREDICTED_LAYERS)}")
+        model = _two_output_model()
+        truth = {name: tuple(model.get_layer(name).output.shape) for name in PREDICTED_LAYERS}
+        wrong = []
+        for name in PREDICTED_LAYERS:
+            predicted = _as_shape(answer[name], name)
+            if predicted != truth[name]:
+                wrong.append((name, predicted))
+        if wrong:
+            name, predicted = wrong[0]
+            if predicted == truth[name][1:]:
+                hint = "shapes start with the batch axis, which the model leaves open: None"
+            elif len(predicted) == len(truth[name]) and predicted[0] is not None and predicted[1:] == truth[name][1:]:
+                hint = "the first axis is the batch size, which the model leaves open: write None"
+            else:
+                hint = _SHAPE_RULES[name]
+            raise _Fail(f"{len(wrong)} of {len(PREDICTED_LAYERS)} wrong; {name!r} does not output {predicted}: {hint}")
+        return f"all {len(PREDICTED_LAYERS)} shapes right: compare them with model.summary() below"
+
+    return _run("check_predicted_output_shapes", body, predicted_output_shapes)

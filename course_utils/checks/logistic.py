@@ -1,6 +1,7 @@
 """Checkers and reference versions for 01 · Logistic regression. Introduced in 01."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
@@ -219,3 +220,61 @@ def check_softmax(softmax: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
         return "matches on 1-D, 2-D, 3-D and float32 logits, rows sum to 1, stable for logits of ±1000"
 
     return _run("check_softmax", body, softmax)
+
+
+# --- tuning: the learning rate of full-batch gradient descent -------------------------------------
+
+def choose_learning_rate() -> float:
+    """The course's α for 01's tuning exercise: fast enough to get below 0.2 in 50 steps, never overshooting. Introduced in 01."""
+    return 0.2
+
+
+REFERENCES = REFERENCES + (choose_learning_rate,)
+_TUNING = {"digits": (3, 5), "n": 2_000, "steps": 50, "target": 0.2}
+
+
+@lru_cache(maxsize=1)
+def _tuning_data() -> tuple[np.ndarray, np.ndarray]:
+    from ..data import load_mnist
+
+    (images, labels), _ = load_mnist()
+    pair = np.isin(labels, _TUNING["digits"])
+    X = images[pair][: _TUNING["n"]].reshape(-1, 784) / 255.0
+    return X, (labels[pair][: _TUNING["n"]] == _TUNING["digits"][1]).astype(float)
+
+
+def _full_batch_losses(learning_rate: float) -> np.ndarray:
+    """The mean cross-entropy before and after each of the full-batch gradient-descent steps from θ = 0."""
+    X, y = _tuning_data()
+    w, b, losses = np.zeros(X.shape[1]), 0.0, []
+    for step in range(_TUNING["steps"] + 1):
+        z = X @ w + b
+        losses.append(float(np.mean(np.logaddexp(0.0, z) - y * z)))
+        if step < _TUNING["steps"]:
+            error = 0.5 * (1.0 + np.tanh(z / 2.0)) - y            # σ(z) − y
+            w, b = w - learning_rate * X.T @ error / len(y), b - learning_rate * float(np.mean(error))
+    return np.array(losses)
+
+
+def check_learning_rate(choose_learning_rate: Callable[[], float]) -> CheckResult:
+    """Run 50 full-batch steps with the learner's α: the loss must fall at every step and end below 0.2. Introduced in 01."""
+
+    def body(choose_learning_rate: Callable[[], float]) -> str:
+        alpha = _number(_call(choose_learning_rate), "α", "return one number, e.g. 0.01")
+        if not np.isfinite(alpha) or alpha <= 0:
+            raise _Fail(f"α = {_g(alpha)}: a learning rate is a positive number")
+        with np.errstate(over="ignore", invalid="ignore"):
+            losses = _full_batch_losses(alpha)
+        steps, target = _TUNING["steps"], _TUNING["target"]
+        rises = np.flatnonzero(~(np.diff(losses) < 0))
+        if rises.size:
+            k = int(rises[0])
+            raise _Fail(f"α = {_g(alpha)} overshoots: the loss went up at step {k + 1}, from {losses[k]:.4f} to "
+                        f"{losses[k + 1]:.4f}; take a smaller α")
+        if losses[-1] >= target:
+            raise _Fail(f"α = {_g(alpha)} is too cautious: the loss falls at every step but is still {losses[-1]:.4f} "
+                        f"after {steps} steps (target below {target}); take a larger α")
+        return (f"α = {_g(alpha)}: the loss fell at every one of the {steps} steps, from {losses[0]:.4f} to "
+                f"{losses[-1]:.4f}")
+
+    return _run("check_learning_rate", body, choose_learning_rate)

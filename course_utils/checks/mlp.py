@@ -171,3 +171,91 @@ def check_adam_step(adam_step: Callable[..., tuple]) -> CheckResult:
         return f"m, v and θ match Adam with bias correction for {len(cases)} settings of α, β1, β2, ε and t"
 
     return _run("check_adam_step", body, adam_step)
+
+
+# --- diagnosis: which run made these loss curves? ------------------------------------------------
+
+RUNS = {   # name -> (learning rate α, momentum β) of one run on 02's valley F = ½(0.04 θ₁² + 2 θ₂²)
+    "small step": (0.02, 0.0),
+    "large step": (0.9, 0.0),
+    "too large step": (1.05, 0.0),
+    "momentum": (0.3, 0.9),
+}
+_MYSTERY_RUNS = {"A": "momentum", "B": "small step", "C": "too large step", "D": "large step"}   # the answer
+_CURVE_STEPS = 40
+_REASONS = {
+    "too large step": "α = 1.05 > 1 overshoots θ₂ further at every step, so its loss grows",
+    "momentum": "the velocity carries momentum past the valley floor, so its loss goes up and down",
+    "small step": "α = 0.02, 45 times smaller than 0.9, makes the slower smooth curve",
+    "large step": "α = 0.9, the largest stable step, makes the faster smooth curve",
+}
+
+
+def mystery_loss_curves(steps: int = _CURVE_STEPS) -> dict[str, np.ndarray]:
+    """The loss F(θ) after each of ``steps`` steps of four runs on 02's valley, labelled A–D.
+
+    Every run starts at (-1.8, 1) and uses v := βv − α∇F, θ := θ + v (β = 0: plain gradient descent).
+    Which run each label stands for is what 02's diagnosis exercise asks. Introduced in 02.
+    """
+    curves = {}
+    for label, run in _MYSTERY_RUNS.items():
+        learning_rate, beta = RUNS[run]
+        theta, velocity = np.array([-1.8, 1.0]), np.zeros(2)
+        losses = [0.5 * (0.04 * theta[0] ** 2 + 2.0 * theta[1] ** 2)]
+        for _ in range(steps):
+            velocity = beta * velocity - learning_rate * np.array([0.04 * theta[0], 2.0 * theta[1]])
+            theta = theta + velocity
+            losses.append(0.5 * (0.04 * theta[0] ** 2 + 2.0 * theta[1] ** 2))
+        curves[label] = np.array(losses)
+    return curves
+
+
+def match_loss_curves() -> dict[str, str]:
+    """The answer of 02's diagnosis exercise: curve label -> run. Introduced in 02."""
+    return dict(_MYSTERY_RUNS)
+
+
+REFERENCES = REFERENCES + (match_loss_curves,)
+
+
+def _evidence(label: str, curve: np.ndarray) -> str:
+    """What curve ``label`` shows, in a few words, measured on the curve itself."""
+    rises = int(np.sum(np.diff(curve) > 0))
+    if curve[-1] > curve[0]:
+        return f"curve {label} grows from {curve[0]:.2g} to {curve[-1]:.2g}"
+    if rises:
+        return f"curve {label} goes up again at {rises} of its {len(curve) - 1} steps"
+    below = np.flatnonzero(curve < 0.1 * curve[0])
+    if below.size:
+        return f"curve {label} falls smoothly, below a tenth of its start after {below[0]} steps"
+    return f"curve {label} falls smoothly, to {curve[-1] / curve[0]:.0%} of its start after {len(curve) - 1} steps"
+
+
+def check_match_loss_curves(match_loss_curves: Callable[[], dict]) -> CheckResult:
+    """Check the learner's reading of the four mystery loss curves (label -> run). Introduced in 02."""
+
+    def body(match_loss_curves: Callable[[], dict]) -> str:
+        answer = _call(match_loss_curves)
+        if not isinstance(answer, dict):
+            raise _Fail(f"returned a {type(answer).__name__}: return a dict from each curve to the name of a run, "
+                        "{'A': '…', 'B': '…', 'C': '…', 'D': '…'}")
+        if sorted(map(str, answer)) != sorted(_MYSTERY_RUNS):
+            raise _Fail(f"the keys are {sorted(map(str, answer))}: name one run for each curve 'A', 'B', 'C', 'D'")
+        given = {str(label): str(run).strip().lower() if isinstance(run, str) else run for label, run in answer.items()}
+        unknown = [run for run in given.values() if run not in RUNS]
+        if unknown:
+            raise _Fail(f"{unknown[0]!r} is not one of {', '.join(repr(name) for name in RUNS)}")
+        for run in RUNS:
+            labels = [label for label in sorted(given) if given[label] == run]
+            if len(labels) > 1:
+                raise _Fail(f"{run!r} is given to curves {' and '.join(labels)}: each run made exactly one curve")
+        wrong = [label for label in sorted(_MYSTERY_RUNS) if given[label] != _MYSTERY_RUNS[label]]
+        if wrong:
+            label = wrong[0]
+            curve = mystery_loss_curves()[label]
+            evidence = _evidence(label, curve)
+            raise _Fail(f"{len(wrong)} of 4 wrong. {evidence[0].upper() + evidence[1:]}, so it is not {given[label]!r}: "
+                        f"{_REASONS[given[label]]}")
+        return "all four right: growth means α too large, bumps mean momentum, and the larger stable α falls faster"
+
+    return _run("check_match_loss_curves", body, match_loss_curves)

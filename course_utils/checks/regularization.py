@@ -1,6 +1,7 @@
 """Checkers and reference versions for 04 · Regularization. Introduced in 04."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
@@ -179,3 +180,64 @@ def check_batchnorm_train(batchnorm_train: Callable[..., np.ndarray]) -> CheckRe
         return "μ_B, σ²_B, x̂ and γx̂ + β match on 5 batches (float64 and float32, ε from 1e-5 to 0.5)"
 
     return _run("check_batchnorm_train", body, batchnorm_train)
+
+
+# --- tuning: the strength of the L2 penalty ------------------------------------------------------
+
+def choose_l2_lambda() -> float:
+    """The course's λ for 04's noisy-label problem: strong enough to stop memorising, weak enough to learn. Introduced in 04."""
+    return 30.0
+
+
+REFERENCES = REFERENCES + (choose_l2_lambda,)
+_TRIAL = {"n_train": 1_000, "n_val": 1_000, "noise": 0.3, "hidden": 256, "epochs": 25}
+
+
+@lru_cache(maxsize=16)
+def _l2_trial(lam: float) -> tuple[float, float]:
+    """Train 04's MLP (small version) with the L2 penalty λ/(2n) on noisy labels; (train, validation) accuracy."""
+    import keras
+
+    from ..config import reseed
+    from ..data import load_fashion_mnist
+
+    (images, labels), _ = load_fashion_mnist()
+    n, n_val = _TRIAL["n_train"], _TRIAL["n_val"]
+    x = images[:n].reshape(n, -1).astype("float32") / 255.0
+    rng = np.random.default_rng(123)
+    y = labels[:n].copy()
+    flipped = rng.random(n) < _TRIAL["noise"]
+    y[flipped] = (y[flipped] + rng.integers(1, 10, flipped.sum())) % 10
+    x_val = images[-n_val:].reshape(n_val, -1).astype("float32") / 255.0
+    reseed(0)
+    regularizer = keras.regularizers.L2(lam / (2 * n)) if lam else None
+    model = keras.Sequential([keras.Input(shape=(784,))] + [
+        keras.layers.Dense(_TRIAL["hidden"], activation="relu", kernel_regularizer=regularizer) for _ in range(2)] + [
+        keras.layers.Dense(10, kernel_regularizer=regularizer)])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, epochs=_TRIAL["epochs"], batch_size=64, verbose=0)
+    train_accuracy = float(np.mean(np.argmax(model.predict(x, verbose=0), axis=1) == y))
+    val_accuracy = float(np.mean(np.argmax(model.predict(x_val, verbose=0), axis=1) == labels[-n_val:]))
+    return train_accuracy, val_accuracy
+
+
+def check_l2_lambda(choose_l2_lambda: Callable[[], float]) -> CheckResult:
+    """Train a small version of 04's noisy-label MLP with the learner's λ; pass when it beats no penalty by 5 points. Introduced in 04."""
+
+    def body(choose_l2_lambda: Callable[[], float]) -> str:
+        lam = _number(_call(choose_l2_lambda), "λ", "return one number, e.g. 10.0")
+        if not np.isfinite(lam) or lam < 0:
+            raise _Fail(f"λ = {_g(lam)}: the strength of a penalty is a number ≥ 0")
+        _, baseline = _l2_trial(0.0)
+        train, val = _l2_trial(float(lam))
+        scores = (f"{_TRIAL['n_train']:,} noisy images: validation accuracy {val:.1%} against {baseline:.1%} without "
+                  f"the penalty, training accuracy {train:.1%}")
+        if val >= baseline + 0.05:
+            return f"λ = {_g(lam)} on {scores}"
+        if train > (1 - _TRIAL["noise"]) * val + 0.1:   # more right on the noisy labels than the true classes allow
+            raise _Fail(f"λ = {_g(lam)} is too weak on {scores}: the network still memorises the wrong labels; try a larger λ")
+        raise _Fail(f"λ = {_g(lam)} is too strong on {scores}: the network underfits, even the training labels; "
+                    "try a smaller λ")
+
+    return _run("check_l2_lambda", body, choose_l2_lambda)
