@@ -171,9 +171,9 @@ def test_match_loss_curves():
 
 def test_match_loss_curves_with_unknown_or_repeated_runs_fails():
     assert_fails(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"C": "too big"}), "is not one of")
-    assert_fails(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"B": "momentum"}), "curves A and B")
+    assert_fails(checks.check_match_loss_curves(lambda: RIGHT_RUNS | {"B": "momentum"}), "given to A and B")
     assert_fails(checks.check_match_loss_curves(lambda: {k: v for k, v in RIGHT_RUNS.items() if k != "D"}),
-                 "one run for each curve")
+                 "one run for each of")
     assert_fails(checks.check_match_loss_curves(lambda: list(RIGHT_RUNS.values())), "returned a list")
 
 

@@ -233,3 +233,24 @@ def _dense_forward(layer: Any, x: np.ndarray) -> np.ndarray:
     weights = layer.get_weights()
     out = x.astype(np.float64) @ weights[0].astype(np.float64)
     return out + weights[1] if len(weights) > 1 else out
+
+
+def _labelled_answer(answer: Any, labels: list[str], choices: tuple[str, ...], what: str) -> dict[str, str]:
+    """Validate a learner's ``{label: choice}`` dict (one of ``choices`` per label, each used once); normalised."""
+    if not isinstance(answer, dict):
+        raise _Fail(f"returned a {type(answer).__name__}: return a dict from each of "
+                    f"{', '.join(repr(label) for label in labels)} to the name of {what}")
+    if sorted(map(str, answer)) != sorted(labels):
+        raise _Fail(f"the keys are {sorted(map(str, answer))}: name one {what} for each of "
+                    f"{', '.join(repr(label) for label in labels)}")
+    given = {str(label): value.strip() if isinstance(value, str) else value for label, value in answer.items()}
+    folded = {choice.lower(): choice for choice in choices}
+    given = {label: folded.get(value.lower(), value) if isinstance(value, str) else value for label, value in given.items()}
+    unknown = [value for value in given.values() if value not in choices]
+    if unknown:
+        raise _Fail(f"{unknown[0]!r} is not one of {', '.join(repr(choice) for choice in choices)}")
+    for choice in choices:
+        twice = [label for label in sorted(given) if given[label] == choice]
+        if len(twice) > 1:
+            raise _Fail(f"{choice!r} is given to {' and '.join(twice)}: each {what} goes with exactly one label")
+    return given

@@ -5,8 +5,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import (CheckResult, _call, _close, _dense_forward, _dense_layers, _expect_shape, _Fail, _g, _number,
-                   _run, _worst)
+from .core import (CheckResult, _call, _close, _dense_forward, _dense_layers, _expect_shape, _Fail, _g, _labelled_answer,
+                   _number, _run, _worst)
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -193,15 +193,7 @@ def check_name_the_initializations(name_the_initializations: Callable[[], dict])
     """Check the learner's reading of the four mystery curves (label -> initialization). Introduced in 03."""
 
     def body(name_the_initializations: Callable[[], dict]) -> str:
-        answer = _call(name_the_initializations)
-        if not isinstance(answer, dict):
-            raise _Fail(f"returned a {type(answer).__name__}: return a dict such as "
-                        "{'A': 'He', 'B': 'Glorot', 'C': 'too small', 'D': 'too large'}")
-        if sorted(answer) != sorted(_MYSTERY):
-            raise _Fail(f"the keys are {sorted(answer)}: give one initialization for each of 'A', 'B', 'C', 'D'")
-        unknown = [value for value in answer.values() if value not in SCHEMES]
-        if unknown:
-            raise _Fail(f"{unknown[0]!r} is not one of {', '.join(repr(s) for s in SCHEMES)}")
+        answer = _labelled_answer(_call(name_the_initializations), sorted(_MYSTERY), SCHEMES, "initialization")
         wrong = [label for label in sorted(_MYSTERY) if answer[label] != _MYSTERY[label]]
         if wrong:
             label = wrong[0]

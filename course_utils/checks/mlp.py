@@ -5,7 +5,7 @@ from typing import Callable
 
 import numpy as np
 
-from .core import CheckResult, _call, _close, _expect_shape, _Fail, _g, _ndarray, _run, _worst
+from .core import CheckResult, _call, _close, _expect_shape, _Fail, _g, _labelled_answer, _ndarray, _run, _worst
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -235,20 +235,7 @@ def check_match_loss_curves(match_loss_curves: Callable[[], dict]) -> CheckResul
     """Check the learner's reading of the four mystery loss curves (label -> run). Introduced in 02."""
 
     def body(match_loss_curves: Callable[[], dict]) -> str:
-        answer = _call(match_loss_curves)
-        if not isinstance(answer, dict):
-            raise _Fail(f"returned a {type(answer).__name__}: return a dict from each curve to the name of a run, "
-                        "{'A': '…', 'B': '…', 'C': '…', 'D': '…'}")
-        if sorted(map(str, answer)) != sorted(_MYSTERY_RUNS):
-            raise _Fail(f"the keys are {sorted(map(str, answer))}: name one run for each curve 'A', 'B', 'C', 'D'")
-        given = {str(label): str(run).strip().lower() if isinstance(run, str) else run for label, run in answer.items()}
-        unknown = [run for run in given.values() if run not in RUNS]
-        if unknown:
-            raise _Fail(f"{unknown[0]!r} is not one of {', '.join(repr(name) for name in RUNS)}")
-        for run in RUNS:
-            labels = [label for label in sorted(given) if given[label] == run]
-            if len(labels) > 1:
-                raise _Fail(f"{run!r} is given to curves {' and '.join(labels)}: each run made exactly one curve")
+        given = _labelled_answer(_call(match_loss_curves), sorted(_MYSTERY_RUNS), tuple(RUNS), "run")
         wrong = [label for label in sorted(_MYSTERY_RUNS) if given[label] != _MYSTERY_RUNS[label]]
         if wrong:
             label = wrong[0]
