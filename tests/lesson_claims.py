@@ -28,6 +28,11 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
          "mnist_test_accuracy > softmax_regression_test_accuracy"),
         ("the MLP makes several times fewer errors than softmax regression",
          "1 - softmax_regression_test_accuracy >= 2 * (1 - mnist_test_accuracy)"),
+        ("plain SGD is last in the race of seven optimizers",
+         "race_sgd_val_accuracy < min(race_sgd_momentum_val_accuracy, race_nesterov_val_accuracy, "
+         "race_adagrad_val_accuracy, race_rmsprop_val_accuracy, race_adam_val_accuracy, race_nadam_val_accuracy)"),
+        ("momentum lengthens SGD's steps: it is well ahead with the same α",
+         "race_sgd_momentum_val_accuracy >= race_sgd_val_accuracy + 0.02"),
         ("momentum leaves the saddle point sooner than plain gradient descent",
          "momentum_saddle_escape_step < gd_saddle_escape_step"),
         ("learning-rate decay ends at a lower validation loss than a constant learning rate, same budget",
@@ -57,7 +62,6 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
         ("L2, dropout, early stopping, augmentation and all together beat the baseline on the test set by several points",
          "min(L2_test_accuracy, dropout_test_accuracy, early_stopping_test_accuracy, augmentation_test_accuracy, "
          "all_together_test_accuracy) >= baseline_test_accuracy + 0.05"),
-        ("batch normalization does not do worse than the baseline", "batch_norm_test_accuracy >= baseline_test_accuracy"),
         ("the baseline's test loss is the worst: it is confidently wrong",
          "baseline_test_loss > max(L2_test_loss, dropout_test_loss, early_stopping_test_loss, augmentation_test_loss)"),
         ("L2, dropout, early stopping and augmentation keep the network from memorising: lower training accuracy",

@@ -48,3 +48,22 @@ def test_the_comparison_catches_a_stale_number():
     assert mismatch(1.48, False, 1.50) is None and mismatch(1.48, False, 1.04)
     [(quoted, percent, name)] = QUOTE.findall("reaches about 92 %<!-- record: softmax_test_accuracy --> on MNIST")
     assert (quoted, percent, name) == ("92", "%", "softmax_test_accuracy")
+
+
+def test_the_readme_table_quotes_the_benchmarks():
+    readme = (nbtools.ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| (\d\d) \| \[\w+\]\(notebooks/(\S+?\.ipynb)\) \|.*\| (\d+) s \| (\d+) s \|$", readme, re.M)
+    assert sorted(name for _, name, _, _ in rows) == sorted(p.name for p in NOTEBOOKS), "one README row per notebook"
+    walls = {(row["notebook"], row["mode"]): row["wall_s"] for row in ROWS}
+    records = {row["notebook"]: row["records"] for row in ROWS if row["mode"] == "full"}
+    for line in readme.splitlines():
+        row = re.match(r"^\| \d\d \| \[\w+\]\(notebooks/(\S+?\.ipynb)\)", line)
+        for quoted, percent, name in (QUOTE.findall(line) if row else []):
+            assert name in records[row.group(1)], f"README quotes {name!r}, which {row.group(1)} does not record"
+            problem = mismatch(float(quoted), percent == "%", records[row.group(1)][name])
+            assert problem is None, f"README, {row.group(1)}, {name}: {problem}"
+    for _, name, full, quick in rows:
+        for mode, quoted in (("full", full), ("quick", quick)):
+            measured = walls[(name, mode)]
+            assert abs(int(quoted) - measured) <= max(5, 0.25 * measured), (
+                f"README says {quoted} s for {name} in {mode} mode; BENCHMARKS.json measured {measured:.0f} s")
