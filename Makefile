@@ -44,7 +44,7 @@ lab-instructor: $(STAMP)
 	cd notebooks && ../$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG)
 
 test: $(STAMP)
-	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --nbval-lax \
+	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --durations=10 tests notebooks
 
 execute: $(STAMP)

@@ -4,12 +4,12 @@ A student copy has each solution replaced by ``raise NotImplementedError()``. Sk
 never break a later cell: lesson cells fall back to the course's reference version. So the only cells
 allowed to report a problem are the exercises' check cells, and each must say "not attempted yet".
 The same run records the notebook's headline numbers in quick mode, on which the lesson claims of
-tests/lesson_claims.py are checked. Each notebook is its own test, so the two workers share them.
+tests/lesson_claims.py are checked. Each notebook is its own test class, so that with ``--dist loadscope``
+(the Makefile's test command) the runs are spread over both workers.
 """
 import json
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
 from course_utils import checks
@@ -45,17 +45,26 @@ def text_of(cell) -> str:
     return "".join(parts)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_student_copy_runs_unsolved_and_its_lessons_hold(path, tmp_path, monkeypatch):
-    nb, records = execute_student_copy(path, tmp_path, monkeypatch)
-    cells = nbtools.code_cells(nb)
-    errors = [(index, text_of(cell)) for index, cell in enumerate(cells)
-              if any(output.output_type == "error" for output in cell.outputs)]
-    assert not errors, f"code cell {errors[0][0]} raised in the unsolved student copy: {errors[0][1][-500:]}"
-    check_cells = [cell for cell in cells if "checks.check_" in cell.source]
-    assert len(check_cells) == len(nbtools.exercises(nbtools.read(path)))
-    for cell in check_cells:
-        assert f"[FAIL] " in text_of(cell) and checks.NOT_ATTEMPTED in text_of(cell), (
-            f"the check {cell.source.strip()!r} should say 'not attempted', printed {text_of(cell)!r}")
-    broken = lesson_claims.check(path.stem, records)
-    assert not broken, "a lesson does not hold in quick mode:\n" + "\n".join(broken)
+class _StudentCopy:
+    """One class per notebook (below), so that ``--dist loadscope`` gives each run its own worker slot."""
+
+    path = None
+
+    def test_runs_unsolved_and_its_lessons_hold(self, tmp_path, monkeypatch):
+        nb, records = execute_student_copy(self.path, tmp_path, monkeypatch)
+        cells = nbtools.code_cells(nb)
+        errors = [(index, text_of(cell)) for index, cell in enumerate(cells)
+                  if any(output.output_type == "error" for output in cell.outputs)]
+        assert not errors, f"code cell {errors[0][0]} raised in the unsolved student copy: {errors[0][1][-500:]}"
+        check_cells = [cell for cell in cells if "checks.check_" in cell.source]
+        assert len(check_cells) == len(nbtools.exercises(nbtools.read(self.path)))
+        for cell in check_cells:
+            assert "[FAIL] " in text_of(cell) and checks.NOT_ATTEMPTED in text_of(cell), (
+                f"the check {cell.source.strip()!r} should say 'not attempted', printed {text_of(cell)!r}")
+        broken = lesson_claims.check(self.path.stem, records)
+        assert not broken, "a lesson does not hold in quick mode:\n" + "\n".join(broken)
+
+
+for _path in NOTEBOOKS:
+    _name = f"TestStudentCopy_{_path.stem}"
+    globals()[_name] = type(_name, (_StudentCopy,), {"path": _path})
