@@ -150,3 +150,49 @@ def explore_initialization(simulate: Callable[[int, str, str], Sequence[np.ndarr
         activation=widgets.Dropdown(options=list(activations), description="activation", **_control_options()),
         scheme=widgets.Dropdown(options=list(schemes), description="initialization", **_control_options()),
     )
+
+
+def explore_feature_maps(images: np.ndarray, feature_maps: Callable[[int], Mapping[str, np.ndarray]], *,
+                         channels: int = 8, class_names: Sequence[str] | None = None, labels: Sequence[int] | None = None):
+    """A slider for the image and a menu for the layer; shows the image and its first feature maps. Introduced in 05.
+
+    Parameters
+    ----------
+    images : array of shape (n, h, w) or (n, h, w, 1), the images to choose from
+    feature_maps : maps an image index to {layer name: array of shape (h', w', channels)} (your own code)
+    channels : how many channels of the chosen layer to show
+    class_names, labels : optional, to title the image with its class
+    """
+    import ipywidgets as widgets
+
+    images = np.asarray(images)
+    if images.ndim not in (3, 4) or len(images) == 0:
+        raise ValueError(f"images must have shape (n, h, w) or (n, h, w, 1) with n ≥ 1, got {images.shape}.")
+    layer_names = list(feature_maps(0))
+    if not layer_names:
+        raise ValueError("feature_maps(0) returned no layers: return {'layer name': (h, w, channels) array, ...}.")
+
+    def draw(index: int, layer: str) -> None:
+        maps = np.asarray(feature_maps(index)[layer])
+        shown = min(channels, maps.shape[-1])
+        fig, axes = plt.subplots(1, shown + 1, figsize=(1.6 * (shown + 1), 2.2), layout="constrained")
+        axes[0].imshow(images[index].squeeze(), cmap="gray")
+        title = f"image {index}"
+        if labels is not None:
+            label = int(labels[index])
+            title += f"\n{class_names[label] if class_names is not None else label}"
+        axes[0].set_title(title, fontsize=8)
+        for k, ax in enumerate(axes[1:]):
+            ax.imshow(maps[..., k], cmap="viridis")
+            ax.set_title(f"channel {k}", fontsize=8)
+        for ax in axes:
+            ax.axis("off")
+        fig.suptitle(f"{layer}: {maps.shape[0]}×{maps.shape[1]}, first {shown} of {maps.shape[-1]} channels", fontsize=9)
+        plt.show()
+
+    return _explorer(
+        draw,
+        index=widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="image",
+                                continuous_update=False, **_control_options()),
+        layer=widgets.Dropdown(options=layer_names, description="layer", **_control_options()),
+    )

@@ -205,3 +205,19 @@ def test_a_stored_explorer_shows_a_picture_and_one_line_not_the_raw_widget():
     assert bundle["text/plain"] == widgets.STORED_TEXT and "interactive(" not in bundle["text/plain"]
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert "application/vnd.jupyter.widget-view+json" in bundle      # a live kernel still gets the controls
+
+
+def test_feature_map_explorer_shows_the_chosen_layer_and_refuses_bad_input():
+    import ipywidgets
+
+    images = np.random.default_rng(0).random((3, 28, 28))
+    maps = lambda index: {"conv1": np.random.default_rng(index).random((28, 28, 16)),
+                          "conv2": np.random.default_rng(index).random((14, 14, 4))}
+    explorer = widgets.explore_feature_maps(images, maps, labels=[0, 1, 2], class_names=["a", "b", "c"])
+    assert isinstance(explorer, ipywidgets.interactive)
+    assert [c.description for c in explorer.children[:2]] == ["image", "layer"]
+    assert explorer._repr_mimebundle_()["text/plain"] == widgets.STORED_TEXT
+    with pytest.raises(ValueError, match="shape"):
+        widgets.explore_feature_maps(np.zeros(5), maps)
+    with pytest.raises(ValueError, match="no layers"):
+        widgets.explore_feature_maps(images, lambda index: {})
