@@ -96,8 +96,11 @@ def stub(*args, **kwargs):
 
 
 def test_every_exercise_in_the_notebooks_has_a_reference_version():
-    assert len(SOLUTIONS) == 24
-    assert sorted(SOLUTIONS) == sorted(fallback.REFERENCES)
+    assert len(SOLUTIONS) >= 21 and set(SOLUTIONS) <= set(fallback.REFERENCES)
+    written = {path.name[:2] for path in nbtools.notebooks()}
+    for name in set(fallback.REFERENCES) - set(SOLUTIONS):      # only for a notebook that is not written yet
+        introduced = re.search(r"Introduced in (\d\d)", fallback.REFERENCES[name].__doc__ or "")
+        assert introduced and introduced.group(1) not in written, f"{name} is a reference without an exercise"
 
 
 @pytest.mark.parametrize("name", sorted(SOLUTIONS))
