@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import CheckResult, _call, _close, _Fail, _labelled_answer, _ndarray, _run, _single, _worst
+from .core import CheckResult, _call, _close, _Fail, _grade_labels, _labelled_answer, _ndarray, _run, _single, _worst
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -290,10 +290,7 @@ def check_name_the_kernels(name_the_kernels: Callable[[], dict]) -> CheckResult:
 
     def body(name_the_kernels: Callable[[], dict]) -> str:
         answer = _labelled_answer(_call(name_the_kernels), sorted(_MYSTERY), KERNEL_NAMES, "kernel")
-        wrong = [label for label in sorted(_MYSTERY) if answer[label] != _MYSTERY[label]]
-        if wrong:
-            label = wrong[0]
-            raise _Fail(f"{len(wrong)} of 4 wrong; {label} is not {answer[label]!r}: {_LOOK_FOR[_MYSTERY[label]]}")
+        _grade_labels(answer, _MYSTERY, lambda label: _LOOK_FOR[_MYSTERY[label]])
         return ("all four right: edge kernels answer where brightness changes, across or down; blur softens, "
                 "sharpen exaggerates")
 

@@ -254,3 +254,11 @@ def _labelled_answer(answer: Any, labels: list[str], choices: tuple[str, ...], w
         if len(twice) > 1:
             raise _Fail(f"{choice!r} is given to {' and '.join(twice)}: each {what} goes with exactly one label")
     return given
+
+
+def _grade_labels(given: dict[str, str], truth: dict[str, str], explain: Callable[[str], str]) -> None:
+    """Fail on the first wrong label of a diagnosis answer, saying how many are wrong and what to look for."""
+    wrong = [label for label in sorted(truth) if given[label] != truth[label]]
+    if wrong:
+        label = wrong[0]
+        raise _Fail(f"{len(wrong)} of {len(truth)} wrong; {label} is not {given[label]!r}: {explain(label)}")

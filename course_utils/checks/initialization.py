@@ -5,8 +5,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import (CheckResult, _call, _close, _dense_forward, _dense_layers, _expect_shape, _Fail, _g, _labelled_answer,
-                   _number, _run, _worst)
+from .core import (CheckResult, _call, _close, _dense_forward, _dense_layers, _expect_shape, _Fail, _g,
+                   _grade_labels, _labelled_answer, _number, _run, _worst)
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -194,10 +194,7 @@ def check_name_the_initializations(name_the_initializations: Callable[[], dict])
 
     def body(name_the_initializations: Callable[[], dict]) -> str:
         answer = _labelled_answer(_call(name_the_initializations), sorted(_MYSTERY), SCHEMES, "initialization")
-        wrong = [label for label in sorted(_MYSTERY) if answer[label] != _MYSTERY[label]]
-        if wrong:
-            label = wrong[0]
-            raise _Fail(f"{len(wrong)} of 4 wrong; {label} is not {answer[label]!r}: {_SIGNS[_MYSTERY[label]]}")
+        _grade_labels(answer, _MYSTERY, lambda label: _SIGNS[_MYSTERY[label]])
         return "all four right: too small and too large change the scale exponentially, Glorot drifts, He holds"
 
     return _run("check_name_the_initializations", body, name_the_initializations)
