@@ -15,13 +15,14 @@ from seed-dependent constants.
 while the exercise still raises ``NotImplementedError``.
 
 Modules: ``core`` (the shared machinery), one per notebook (``keras_basics`` 00, ``logistic`` 01,
-``mlp`` 02, ``initialization`` 03, ``regularization`` 04, ``cnn`` 05) holding its checkers and reference
+``mlp`` 02, ``initialization`` 03, ``regularization`` 04, ``cnn`` 05, ``explainability`` 10) holding its checkers and reference
 versions, and ``fallback`` (``solved_or_reference``). A new notebook gets its own module with its
 ``check_*`` functions and a ``REFERENCES`` tuple of reference versions (each with the exercise's
 name and signature); add the module to ``fallback.TOPICS`` and its checkers to the imports below.
 """
 from .core import NOT_ATTEMPTED, CheckResult
 from .cnn import check_conv2d, check_name_the_kernels, check_output_size
+from .explainability import check_grad_cam_map, check_name_the_maps, check_saliency_map
 from .fallback import solved_or_reference
 from .initialization import check_glorot_std, check_he_std, check_name_the_initializations, check_residual_block
 from .keras_basics import (check_classifier, check_dense_param_count, check_predicted_output_shapes,
@@ -38,4 +39,5 @@ __all__ = [
     "check_glorot_std", "check_he_std", "check_name_the_initializations", "check_residual_block",    # 03
     "check_l2_penalty", "check_l2_lambda", "check_inverted_dropout", "check_batchnorm_train",     # 04
     "check_conv2d", "check_name_the_kernels", "check_output_size",                               # 05
+    "check_saliency_map", "check_grad_cam_map", "check_name_the_maps",                           # 10
 ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable
 
-from . import cnn, initialization, keras_basics, logistic, mlp, regularization
+from . import cnn, explainability, initialization, keras_basics, logistic, mlp, regularization
 from .core import LEARNER_ATTRIBUTE
 
-TOPICS = (keras_basics, logistic, mlp, initialization, regularization, cnn)
+TOPICS = (keras_basics, logistic, mlp, initialization, regularization, cnn, explainability)
 REFERENCES: dict[str, Callable] = {function.__name__: function for topic in TOPICS for function in topic.REFERENCES}
 
 
