@@ -4,7 +4,8 @@
 #   make test    set up .venv (first time only) and run the whole test suite
 # Other targets: execute (re-run notebooks in full mode and store their outputs),
 # bench (time and memory table; STORE=1 also stores the full-mode run like execute), student (class handouts:
-# solutions removed, outputs cleared), lab-instructor (JupyterLab on notebooks/, solutions included), data (rebuild data/),
+# solutions removed, outputs cleared), lab-instructor (JupyterLab on notebooks/, solutions included), data (rebuild data/, keeping the checkpoints),
+# checkpoints (train the shipped models by running their notebooks in full mode; the 05 CNN takes about 10 min),
 # doctor (check the installation and the data files), clean.
 # GPU=1 installs tensorflow[and-cuda] instead of the CPU-only build (Linux with an NVIDIA GPU).
 
@@ -18,7 +19,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 LEARNER_DIR ?= my-course
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab lab-instructor test execute bench student data doctor clean
+.PHONY: lab lab-instructor test execute bench student data checkpoints doctor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); run make PYTHON=python3.11 ...")'
@@ -58,6 +59,9 @@ student: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python tools/build_data.py
+
+checkpoints: $(STAMP)
+	$(BIN)/python tools/build_checkpoints.py
 
 doctor: $(STAMP)
 	$(BIN)/python -m course_utils doctor

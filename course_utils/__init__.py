@@ -1,11 +1,12 @@
-"""Helpers shared by the course notebooks: set-up, data, plots, widgets, exercise checks.
+"""Helpers shared by the course notebooks: set-up, data and checkpoints, plots, widgets, text, explanations, checks.
 
 Typical first cell of a notebook::
 
     import course_utils as cu
     cfg = cu.setup(seed=0)          # prints versions, device, quick mode
 """
-from . import checks, plots, widgets
+from . import checks, explain, plots, text, widgets
+from .checkpoints import load_checkpoint
 from .config import Config, reseed, setup
 from .data import (FASHION_MNIST_CLASSES, DataFileError, download, load_fashion_mnist, load_imdb, load_membranes,
                    load_mnist, load_novels, load_shakespeare, load_uci_sentences, load_udhr)
@@ -14,7 +15,7 @@ from .training import compact_log
 
 __version__ = "0.1.0"
 __all__ = [
-    "Config", "DataFileError", "FASHION_MNIST_CLASSES", "checks", "compact_log", "download", "load_fashion_mnist", "load_imdb",
-    "load_membranes", "load_mnist", "load_novels", "load_shakespeare", "load_uci_sentences", "load_udhr",
-    "plots", "record", "reseed", "setup", "widgets",
+    "checks", "compact_log", "Config", "DataFileError", "download", "explain", "FASHION_MNIST_CLASSES",
+    "load_checkpoint", "load_fashion_mnist", "load_imdb", "load_membranes", "load_mnist", "load_novels",
+    "load_shakespeare", "load_uci_sentences", "load_udhr", "plots", "record", "reseed", "setup", "text", "widgets",
 ]

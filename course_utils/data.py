@@ -98,7 +98,7 @@ def sha256_file(path: Path) -> str:
 
 
 @lru_cache(maxsize=None)
-def _verified(path: Path, size: int, mtime_ns: int, expected: str) -> None:
+def _verified(path: Path, size: int, mtime_ns: int, expected: str, rebuild: str = "make data") -> None:
     """Cached per (path, size, mtime): a file is hashed once per session unless it changes."""
     actual = sha256_file(path)
     if actual != expected:
@@ -107,7 +107,7 @@ def _verified(path: Path, size: int, mtime_ns: int, expected: str) -> None:
         raise DataFileError(f"{rel} is altered, or its sha256 in data/MANIFEST.json was changed (the file "
                             f"hashes to {file_hash}, the manifest says {manifest_hash}): restore both with "
                             f"`git checkout -- {rel} data/MANIFEST.json` from the repository root, "
-                            "or rebuild with `make data`.")
+                            f"or rebuild with `{rebuild}`.")
 
 
 def _distinct_prefixes(first: str, second: str, shortest: int = 12) -> tuple[str, str]:
@@ -124,8 +124,10 @@ def _repo_rel(path: Path) -> str:
         return str(path)
 
 
-def verify(rel: str) -> Path:
+def verify(rel: str, rebuild: str = "make data") -> Path:
     """Return the path of ``data/<rel>`` after checking its size and sha256 against the manifest.
+
+    ``rebuild`` is the command the messages name for rebuilding the file (checkpoints: ``make checkpoints``).
 
     Raises
     ------
@@ -137,16 +139,16 @@ def verify(rel: str) -> Path:
     entry = manifest()["files"].get(rel)
     path = data_dir() / rel
     if entry is None:
-        raise DataFileError(f"data/{rel} is not listed in data/MANIFEST.json: rebuild the data with `make data`.")
+        raise DataFileError(f"data/{rel} is not listed in data/MANIFEST.json: rebuild with `{rebuild}`.")
     if not path.exists():
         raise FileNotFoundError(f"data/{rel} is missing: restore it with `git checkout -- data/{rel}` "
-                                "from the repository root, or rebuild it with `make data`.")
+                                f"from the repository root, or rebuild it with `{rebuild}`.")
     stat = path.stat()
     if stat.st_size != entry["bytes"]:
         raise DataFileError(f"data/{rel} is truncated or altered ({stat.st_size:,} bytes, expected "
                             f"{entry['bytes']:,}), or its size in data/MANIFEST.json was changed: restore both "
-                            f"with `git checkout -- data/{rel} data/MANIFEST.json` or `make data`.")
-    _verified(path, stat.st_size, stat.st_mtime_ns, entry["sha256"])
+                            f"with `git checkout -- data/{rel} data/MANIFEST.json` or `{rebuild}`.")
+    _verified(path, stat.st_size, stat.st_mtime_ns, entry["sha256"], rebuild)
     return path
 
 

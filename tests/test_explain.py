@@ -135,3 +135,8 @@ def test_last_conv_layer_stops_before_pooling_and_dropout():
     x = layers.Dropout(0.5, name="drop")(x)
     model = keras.Model(inputs, layers.Dense(2)(layers.Flatten()(x)), name="like_05")
     assert explain.last_conv_layer(model).name == "relu"
+
+
+def test_layers_of_descends_into_nested_models():
+    model, _ = nested()
+    assert [layer.name for layer in explain.layers_of(model)][1:4] == ["base", "b1", "b2"]

@@ -7,7 +7,8 @@ Usage::
 The originals (with their own SHA256SUMS and SOURCES.md) are checked first; then every
 dataset is copied or converted as described in DATASETS below, and ``data/MANIFEST.json``
 is written with the sha256, size, source, license and citation of every shipped file.
-Running it twice gives byte-identical output.
+Running it twice gives byte-identical output. The shipped checkpoints under ``data/checkpoints/``
+come from ``make checkpoints`` and are kept, with their manifest entries, after checking their sha256.
 """
 from __future__ import annotations
 
@@ -186,6 +187,23 @@ def build(source: Path, dest: Path) -> dict:
     }
 
 
+def kept_checkpoints(dest: Path) -> tuple[dict, dict]:
+    """The checkpoint files and entries of the existing manifest, each re-verified: `make data` keeps them."""
+    path = dest / "MANIFEST.json"
+    if not path.exists():
+        return {}, {}
+    old = json.loads(path.read_text(encoding="utf-8"))
+    files, checkpoints = {}, {}
+    for name, info in old.get("checkpoints", {}).items():
+        rel = info["file"]
+        entry = old["files"].get(rel)
+        if entry is None or not (dest / rel).exists() or sha256_file(dest / rel) != entry["sha256"]:
+            sys.exit(f"data/{rel} is missing or differs from its manifest entry: restore it with "
+                     f"`git checkout -- data/` or rebuild it with `make checkpoints`, then run `make data` again.")
+        files[rel], checkpoints[name] = entry, info
+    return files, checkpoints
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "data",
@@ -195,10 +213,14 @@ def main() -> None:
     if not (args.source / "SHA256SUMS").exists():
         sys.exit(f"{args.source} has no SHA256SUMS: pass --source pointing at the folder of original files.")
     check_sources(args.source)
+    kept_files, kept = kept_checkpoints(args.dest)
     for child in args.dest.glob("*"):
-        if child.is_dir():
+        if child.is_dir() and child.name != "checkpoints":   # checkpoints come from `make checkpoints`
             shutil.rmtree(child)
     manifest = build(args.source, args.dest)
+    if kept:
+        manifest["files"] = dict(sorted({**manifest["files"], **kept_files}.items()))
+        manifest["checkpoints"] = kept
     (args.dest / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     total = sum(entry["bytes"] for entry in manifest["files"].values())
     print(f"data/: {len(manifest['files'])} files, {total / 1e6:.1f} MB")

@@ -25,14 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def run_one(path: Path, quick: bool, inplace: bool, timeout: int) -> dict:
-    """Execute one notebook in this process's child kernel; return the measurements."""
-    import nbformat
+def execute(nb, directory: Path, quick: bool, timeout: int) -> tuple[float, dict[str, float]]:
+    """Run the notebook object ``nb`` in a fresh kernel started in ``directory``; return (seconds, records)."""
     from nbclient import NotebookClient
 
-    from tools.nbtools import code_hash
-
-    nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as tmp:
         record_file = Path(tmp) / "records.jsonl"
         os.environ["COURSE_QUICK"] = "1" if quick else "0"
@@ -40,17 +36,27 @@ def run_one(path: Path, quick: bool, inplace: bool, timeout: int) -> dict:
         os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         start = time.perf_counter()
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
+                                resources={"metadata": {"path": str(directory)}})
         client.execute()
         wall = time.perf_counter() - start
         records = [json.loads(line) for line in record_file.read_text().splitlines()] if record_file.exists() else []
+    return wall, {r["name"]: r["value"] for r in records}
+
+
+def run_one(path: Path, quick: bool, inplace: bool, timeout: int) -> dict:
+    """Execute one notebook in this process's child kernel; return the measurements."""
+    import nbformat
+
+    from tools.nbtools import code_hash
+
+    nb = nbformat.read(path, as_version=4)
+    wall, records = execute(nb, path.parent, quick, timeout)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the kernel, waited for at shutdown
     if inplace:
         nb.metadata["course"] = {"code_sha256": code_hash(nb), "mode": "quick" if quick else "full"}
         nbformat.write(nb, path)
     return {"notebook": path.name, "mode": "quick" if quick else "full", "wall_s": round(wall, 1),
-            "peak_rss_mb": round(peak_mb), "records": {r["name"]: r["value"] for r in records},
-            "code_sha256": code_hash(nb)}
+            "peak_rss_mb": round(peak_mb), "records": records, "code_sha256": code_hash(nb)}
 
 
 def main() -> None:

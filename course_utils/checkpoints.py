@@ -1,0 +1,56 @@
+"""Shipped checkpoints: trained models of the course's long trainings, hash-checked like the data. Introduced in 05.
+
+``make checkpoints`` (tools/build_checkpoints.py) trains each one by running its own notebook in full mode,
+saves it under ``data/checkpoints/`` and writes its sha256, the metric it reached, its training time and
+the license of the data it was trained on into ``data/MANIFEST.json``. ``make data`` keeps them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .data import DataFileError, _reason, manifest, verify
+
+REBUILD = "make checkpoints"
+
+
+def checkpoint_info(name: str) -> dict[str, Any]:
+    """The manifest entry of the shipped checkpoint ``name`` (file, notebook, metric, value, training time, license).
+
+    Raises
+    ------
+    KeyError
+        No shipped checkpoint has that name; the message lists the ones that exist.
+    """
+    entries = manifest().get("checkpoints", {})
+    if name not in entries:
+        shipped = ", ".join(sorted(entries)) or "none yet"
+        raise KeyError(f"No shipped checkpoint is called {name!r} (shipped: {shipped}); `{REBUILD}` builds them.")
+    return entries[name]
+
+
+def load_checkpoint(name: str, *, verbose: bool = True) -> Any:
+    """Load a shipped checkpoint as an uncompiled ``keras.Model`` after checking its sha256.
+
+    With ``verbose`` one line says where the model comes from and what it reached.
+
+    Raises
+    ------
+    FileNotFoundError
+        The checkpoint file is missing.
+    DataFileError
+        The file is truncated or altered (its sha256 differs from the manifest's), or Keras cannot read it.
+    """
+    info = checkpoint_info(name)
+    path = verify(info["file"], rebuild=REBUILD)
+    import keras
+
+    try:
+        model = keras.saving.load_model(path, compile=False)
+    except Exception as error:  # noqa: BLE001 (any failure to read the file means the same to a learner)
+        raise DataFileError(f"data/{info['file']} cannot be read by Keras {keras.__version__} ({_reason(error)}): "
+                            f"rebuild it with `{REBUILD}`.") from error
+    if verbose:
+        print(f"Loaded the shipped {name}: trained by notebook {info['notebook']} in full mode "
+              f"({info['training_seconds'] / 60:.0f} min on {info['trained_with']}); "
+              f"{info['metric']} = {info['value']:.4f} on {info['evaluated_on']}.")
+    return model

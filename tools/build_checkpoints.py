@@ -1,0 +1,112 @@
+"""Train the course's shipped checkpoints by running their own notebooks, and store them in ``data/``.
+
+Usage::
+
+    python tools/build_checkpoints.py [NAME ...]        # make checkpoints (all of them by default)
+
+Each checkpoint is trained by its notebook, executed top to bottom in full mode with the notebook's
+switch for loading shipped weights set to False, so the weights come from the same code and seeds as the
+lesson. The run stops after the cell that records the checkpoint's metric, with one more cell that saves the
+trained model without its optimizer state. The file goes to
+``data/checkpoints/<name>.keras``; ``data/MANIFEST.json`` gets its sha256 and size, the metric the notebook
+recorded for it, the training time, and the license of the data it was trained on.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from course_utils.data import sha256_file  # noqa: E402
+from tools.build_data import DATASETS  # noqa: E402
+from tools.execute import execute  # noqa: E402
+
+CHECKPOINTS = {
+    "fashion_cnn": {
+        "notebook": "05_cnn",
+        "model": "cnn",                        # the notebook's variable holding the trained model
+        "switch": "LOAD_SHIPPED_CNN",          # the notebook's variable that loads the checkpoint instead
+        "metric": "cnn_test_accuracy",         # recorded by the notebook right after training
+        "seconds": "cnn_training_seconds",     # likewise
+        "dataset": "fashion-mnist",
+        "describes": "the four-convolution CNN of notebook 05, section 4, trained on 55,000 Fashion-MNIST images",
+        "evaluated_on": "the 10,000 Fashion-MNIST test images",
+    },
+}
+
+
+def training_run(spec: dict, out: Path) -> object:
+    """The notebook of ``spec`` up to the cell that records its metric, with the load switch forced off and a
+    final cell that saves the trained model to ``out`` (later cells are not needed for the checkpoint)."""
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / f"{spec['notebook']}.ipynb", as_version=4)
+    switch, metric = f"{spec['switch']} =", f'cu.record("{spec["metric"]}"'
+    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    where = [i for i in code if switch in nb.cells[i].source]
+    trained = [i for i in code if metric in nb.cells[i].source]
+    if len(where) != 1 or len(trained) != 1:
+        sys.exit(f"{spec['notebook']}.ipynb must set {spec['switch']} in one code cell and record {spec['metric']!r} "
+                 f"in one (found {len(where)} and {len(trained)}).")
+    model = spec["model"]
+    nb.cells = nb.cells[:trained[0] + 1] + [nbformat.v4.new_code_cell(
+        f"_copy = {model}.__class__.from_config({model}.get_config())   # the same layers, no optimizer state\n"
+        f"_copy.set_weights({model}.get_weights())\n"
+        f"_copy.save({str(out)!r})")]
+    nb.cells.insert(where[0] + 1, nbformat.v4.new_code_cell(f"{spec['switch']} = False"))
+    return nb
+
+
+def manifest_entries(name: str, spec: dict, path: Path, records: dict[str, float]) -> tuple[dict, dict]:
+    """The ``files`` and ``checkpoints`` entries of a freshly built checkpoint."""
+    import keras
+    import tensorflow as tf
+
+    for key in ("metric", "seconds"):
+        if spec[key] not in records:
+            sys.exit(f"{spec['notebook']}.ipynb did not record {spec[key]!r}: it must, right after the training.")
+    dataset = DATASETS[spec["dataset"]]
+    file_entry = {"dataset": spec["dataset"], "sha256": sha256_file(path), "bytes": path.stat().st_size}
+    info = {"file": f"checkpoints/{name}.keras", "notebook": spec["notebook"], "describes": spec["describes"],
+            "metric": spec["metric"], "value": round(records[spec["metric"]], 6), "evaluated_on": spec["evaluated_on"],
+            "training_seconds": round(records[spec["seconds"]]),
+            "trained_with": f"a 2-core CPU, TensorFlow {tf.__version__}, Keras {keras.__version__}",
+            "trained_on": dataset["title"], "license": f"trained on {dataset['title']}: {dataset['license']}",
+            "built_by": "make checkpoints (tools/build_checkpoints.py)"}
+    return file_entry, info
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help=f"checkpoints to build (default: all of {', '.join(CHECKPOINTS)})")
+    parser.add_argument("--dest", type=Path, default=ROOT / "data")
+    parser.add_argument("--timeout", type=int, default=7200, help="seconds allowed per cell")
+    args = parser.parse_args()
+    unknown = sorted(set(args.names) - set(CHECKPOINTS))
+    if unknown:
+        sys.exit(f"Unknown checkpoint(s) {', '.join(unknown)}: choose from {', '.join(CHECKPOINTS)}.")
+    manifest_path = args.dest / "MANIFEST.json"
+    for name in args.names or list(CHECKPOINTS):
+        spec = CHECKPOINTS[name]
+        with tempfile.TemporaryDirectory() as tmp:
+            saved = Path(tmp) / f"{name}.keras"
+            seconds, records = execute(training_run(spec, saved), ROOT / "notebooks", quick=False, timeout=args.timeout)
+            file_entry, info = manifest_entries(name, spec, saved, records)
+            target = args.dest / info["file"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(saved.read_bytes())
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest["files"][info["file"]] = file_entry
+        manifest["files"] = dict(sorted(manifest["files"].items()))
+        manifest.setdefault("checkpoints", {})[name] = info
+        manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"{info['file']}: {file_entry['bytes'] / 1e6:.1f} MB, {info['metric']} = {info['value']:.4f}, "
+              f"trained in {info['training_seconds']} s (notebook run {seconds:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
