@@ -77,6 +77,21 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
         ("the best remedy, chosen on validation data, beats the baseline on the test set over the seeds",
          "best_remedy_mean_test_accuracy >= baseline_mean_test_accuracy + 0.05"),
     ],
+    "05_cnn": [
+        ("a convolution layer has far fewer parameters than a dense layer with as many outputs",
+         "conv_vs_dense_param_ratio >= 10"),
+        ("shifting the image shifts the feature map the same way", "equivariance_max_difference < 1e-4"),
+        ("with the same images, epochs and optimizer the CNN beats the MLP by at least two points",
+         "cnn_same_budget_test_accuracy >= mlp_test_accuracy + 0.02"),
+        ("the long run (trained in full mode, the shipped one in quick mode) reaches 92 % on the test set",
+         "(cnn_checkpoint_test_accuracy if quick_mode else cnn_test_accuracy) >= 0.92"),
+        ("the long run improves on the short one",
+         "(cnn_checkpoint_test_accuracy if quick_mode else cnn_test_accuracy) > cnn_same_budget_test_accuracy"),
+        ("both text classifiers learn the sentiment of short sentences",
+         "min(textcnn_test_accuracy, bow_test_accuracy) >= 0.7"),
+        ("on 2,400 short sentences the text CNN and the bag of words are close",
+         "-0.05 < textcnn_test_accuracy - bow_test_accuracy < 0.05"),
+    ],
 }
 
 
