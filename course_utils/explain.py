@@ -4,14 +4,18 @@ Every function takes a model that maps images ``(n, h, w, c)`` to class probabil
 the same for a ``Sequential`` model, a Functional one, and a model with another model nested inside it
 (a pretrained base under a new head), which is where recipes that rebuild the model around an inner layer
 break. Maps are returned as NumPy arrays of shape ``(n, h, w)``, one per image; ``class_index`` picks the
-class to explain (an int for all images, one per image, or None for each image's predicted class).
+class to explain (an int for all images, one per image, or None for each image's predicted class). Large
+batches are explained ``BATCH_SIZE`` images at a time, so memory stays bounded.
 """
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator, Sequence
+import functools
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
+
+BATCH_SIZE = 256   # images explained at a time: a backward pass keeps every activation, so memory grows with it
 
 
 def _as_batch(images: Any) -> Any:
@@ -35,6 +39,27 @@ def _class_scores(outputs: Any, classes: np.ndarray) -> Any:
     import tensorflow as tf
 
     return tf.gather(outputs, classes, axis=1, batch_dims=1)
+
+
+def _chunked(function: Callable) -> Callable:
+    """Apply an attribution function to at most BATCH_SIZE images at a time and join the maps."""
+
+    @functools.wraps(function)
+    def wrapper(model: Any, images: Any, class_index: Any = None, **kwargs: Any) -> np.ndarray:
+        n = len(images) if np.ndim(images) == 4 else 0
+        if n <= BATCH_SIZE:
+            return function(model, images, class_index, **kwargs)
+        parts = []
+        for start in range(0, n, BATCH_SIZE):
+            part = slice(start, start + BATCH_SIZE)
+            classes = class_index if class_index is None or np.ndim(class_index) == 0 else np.asarray(class_index)[part]
+            options = dict(kwargs)
+            if np.ndim(options.get("baseline")) == 4 and len(options["baseline"]) == n:
+                options["baseline"] = np.asarray(options["baseline"])[part]
+            parts.append(function(model, np.asarray(images)[part], classes, **options))
+        return np.concatenate(parts)
+
+    return wrapper
 
 
 def layers_of(model: Any) -> Iterator[Any]:
@@ -93,6 +118,7 @@ def _capturing(layer: Any) -> Iterator[dict]:
             del layer.call   # back to the class's method
 
 
+@_chunked
 def saliency(model: Any, images: Any, class_index: int | Sequence[int] | None = None) -> np.ndarray:
     """Vanilla-gradient saliency: |∂ score / ∂ pixel|, the largest over the channels (Simonyan et al. 2014)."""
     import tensorflow as tf
@@ -119,6 +145,7 @@ def smoothgrad(model: Any, images: Any, class_index: int | Sequence[int] | None 
     return total / samples
 
 
+@_chunked
 def integrated_gradients(model: Any, images: Any, class_index: int | Sequence[int] | None = None, *,
                          baseline: Any = None, steps: int = 32) -> np.ndarray:
     """Integrated gradients (Sundararajan et al. 2017): (x − x′) × the mean gradient along the straight path
@@ -139,6 +166,7 @@ def integrated_gradients(model: Any, images: Any, class_index: int | Sequence[in
     return tf.reduce_sum((batch - start) * total / steps, axis=-1).numpy()
 
 
+@_chunked
 def occlusion(model: Any, images: Any, class_index: int | Sequence[int] | None = None, *, patch: int = 4,
               stride: int = 2, fill: float = 0.0) -> np.ndarray:
     """Occlusion sensitivity (Zeiler & Fergus 2014): how much the class score drops when a ``patch`` × ``patch``
@@ -158,6 +186,7 @@ def occlusion(model: Any, images: Any, class_index: int | Sequence[int] | None =
     return drop / np.maximum(cover, 1)
 
 
+@_chunked
 def grad_cam(model: Any, images: Any, class_index: int | Sequence[int] | None = None, *,
              layer: Any = None) -> np.ndarray:
     """Grad-CAM (Selvaraju et al. 2017): the feature maps A_k of the last convolutional layer (or ``layer``, a

@@ -140,3 +140,15 @@ def test_last_conv_layer_stops_before_pooling_and_dropout():
 def test_layers_of_descends_into_nested_models():
     model, _ = nested()
     assert [layer.name for layer in explain.layers_of(model)][1:4] == ["base", "b1", "b2"]
+
+
+@pytest.mark.parametrize("method", ["saliency", "smoothgrad", "integrated_gradients", "occlusion", "grad_cam"])
+def test_large_batches_are_explained_in_chunks_with_the_same_result(method, monkeypatch):
+    model = functional()
+    images = np.random.default_rng(1).random((7, *SHAPE)).astype("float32")
+    options = {"samples": 2} if method == "smoothgrad" else {"steps": 4} if method == "integrated_gradients" else {}
+    whole = getattr(explain, method)(model, images, [0, 1, 2, 0, 1, 2, 0], **options)
+    monkeypatch.setattr(explain, "BATCH_SIZE", 3)
+    chunked = getattr(explain, method)(model, images, [0, 1, 2, 0, 1, 2, 0], **options)
+    np.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-6)
+    assert chunked.shape == (7, 12, 12)
