@@ -36,6 +36,17 @@ CHECKPOINTS = {
         "describes": "the four-convolution CNN of notebook 05, section 4, trained on 55,000 Fashion-MNIST images",
         "evaluated_on": "the 10,000 Fashion-MNIST test images",
     },
+    "gap_cnn": {
+        "notebook": "10_explainability",
+        "model": "gap_model",
+        "switch": "LOAD_SHIPPED_GAP",
+        "metric": "gap_test_accuracy",
+        "seconds": "gap_training_seconds",
+        "dataset": "fashion-mnist",
+        "describes": "the global-average-pooling CNN of notebook 10, section 4 (for CAM), trained on 55,000 "
+                     "Fashion-MNIST images",
+        "evaluated_on": "the 10,000 Fashion-MNIST test images",
+    },
 }
 
 
