@@ -92,6 +92,29 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
         ("on 2,400 short sentences the text CNN and the bag of words are close",
          "-0.05 < textcnn_test_accuracy - bow_test_accuracy < 0.05"),
     ],
+    "10_explainability": [
+        ("the shipped CNN of notebook 05 reproduces its accuracy", "cnn_checkpoint_test_accuracy >= 0.92"),
+        ("the global-average-pooling network (trained in full mode, the shipped one in quick mode) classifies clothing",
+         "(gap_checkpoint_test_accuracy if quick_mode else gap_test_accuracy) >= 0.88"),
+        ("on a GAP network Grad-CAM is CAM divided by Z, negative part cut off", "cam_gradcam_difference < 1e-4"),
+        ("integrated gradients add up to the change of the score (completeness)", "ig_completeness_error < 0.05"),
+        ("saliency, SmoothGrad and Grad-CAM change when the weights are randomized: they pass",
+         "max(randomized_correlation_saliency, randomized_correlation_smoothgrad, randomized_correlation_grad_cam) < 0.3"),
+        ("integrated gradients keep their map with random weights: they fail the randomization check",
+         "randomized_correlation_integrated_gradients > 0.6"),
+        ("deleting the pixels integrated gradients or occlusion rank highest hurts more than random item pixels",
+         "max(deletion_accuracy_integrated_gradients, deletion_accuracy_occlusion) "
+         "<= deletion_accuracy_random_item_pixels - 0.05"),
+        ("saliency fails the deletion test: its top pixels hurt less than random ones",
+         "deletion_accuracy_saliency > deletion_accuracy_random_item_pixels"),
+        ("Grad-CAM does no better than random pixels in the deletion test",
+         "deletion_accuracy_grad_cam >= deletion_accuracy_random_item_pixels - 0.02"),
+        ("FGSM with ε = 0.1 turns most correct answers wrong",
+         "fgsm_accuracy_at_0_1 < 0.5 * fgsm_accuracy_clean and fgsm_accuracy_clean >= 0.9"),
+        ("an optimized patch makes the CNN call other items a bag far more often than a random patch",
+         "patch_bag_rate >= random_patch_bag_rate + 0.15"),
+        ("the text classifier learns the sentiment of short sentences", "text_test_accuracy >= 0.7"),
+    ],
 }
 
 

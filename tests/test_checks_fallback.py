@@ -2,9 +2,12 @@
 import inspect
 import re
 
+from functools import lru_cache
+
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from keras import layers
 
 from course_utils import checks
@@ -20,7 +23,7 @@ def worked_solutions():
     solutions = {}
     for path in nbtools.notebooks():
         for solution, _ in nbtools.exercises(nbtools.read(path)):
-            namespace = {"np": np, "keras": keras, "layers": layers}
+            namespace = {"np": np, "keras": keras, "layers": layers, "tf": tf}
             exec(solution, namespace)
             name = re.search(r"^def (\w+)\(", solution, re.M).group(1)
             solutions[name] = namespace[name]
@@ -28,6 +31,14 @@ def worked_solutions():
 
 
 SOLUTIONS = worked_solutions()
+
+
+@lru_cache(maxsize=1)
+def small_cnn():
+    """A seeded Fashion-MNIST-shaped classifier for the explainability exercises."""
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(4, 3, activation="relu"), layers.Flatten(),
+                             layers.Dense(10)])
 
 
 def realistic_arguments(name):
@@ -62,6 +73,9 @@ def realistic_arguments(name):
                                                                              [1.0, 0.0, -1.0]])), {"padding": 1}),
         "name_the_kernels": ((), {}),
         "output_size": ((28, 3, 2, 1), {}),
+        "saliency_map": ((small_cnn(), pixels[:6].reshape(6, 28, 28, 1), np.array([0, 1, 5, 7, 8, 9])), {}),
+        "grad_cam_map": ((np.maximum(rng.normal(size=(6, 14, 14, 64)), 0), rng.normal(size=(6, 14, 14, 64))), {}),
+        "name_the_maps": ((), {}),
     }[name]
 
 
