@@ -15,13 +15,6 @@ def test_xz_output_is_deterministic_and_lossless(tmp_path):
     assert lzma.decompress((tmp_path / "a.xz").read_bytes()) == payload
 
 
-def test_novel_subset_keeps_each_authors_earliest_novel():
-    names = ["Dickens_Bleak_1853.txt.xz", "Dickens_Oliver_1839.txt.xz", "Eliot_Adam_1859.txt.xz",
-             "Eliot_Daniel_1876.txt.xz", "Ward_Milly_1881.txt.xz"]
-    assert build_data.novel_subset(names) == ["Dickens_Oliver_1839.txt.xz", "Eliot_Adam_1859.txt.xz",
-                                              "Ward_Milly_1881.txt.xz"]
-
-
 def test_altered_original_is_refused(tmp_path):
     (tmp_path / "x.txt").write_bytes(b"original")
     (tmp_path / "SHA256SUMS").write_text(f"{'0' * 64}  x.txt\n")

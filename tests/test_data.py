@@ -35,7 +35,7 @@ def test_text_loaders():
     text = cu.load_shakespeare()
     assert len(text) == 1_115_394 and text.startswith("First Citizen:")
     novels = cu.load_novels()
-    assert len(novels) == 23 and "Dickens_Oliver_1839" in novels
+    assert len(novels) == 23 and "Dickens_Oliver_1839" in novels and "Dickens_Bleak_1853" not in novels
     assert all("\r" not in t and not t.startswith("\ufeff") for t in novels.values())
     udhr = cu.load_udhr()
     assert len(udhr) == 20 and "human rights" in udhr["eng"].lower()
@@ -184,37 +184,20 @@ def test_download_refused_connection_fails_fast(tmp_path):
     assert time.monotonic() - start < 10
 
 
-def test_full_novels_offline_fail_fast(data_copy, edit_manifest, silent_server, tmp_path):
-    rels = [r for r in data.manifest()["files"] if r.startswith("english-novels/")]
-    folder = data_copy(*rels)
-
-    def offline(manifest):
-        for entry in manifest["remote"].values():
-            entry["url"] = entry["url"].replace("https://raw.githubusercontent.com", silent_server)
-
-    edit_manifest(folder, offline)
-    start = time.monotonic()
-    with pytest.raises(ConnectionError, match="within 1 s"):
-        cu.load_novels(full=True, cache_dir=tmp_path / "cache", timeout=1)
-    assert time.monotonic() - start < 5
+def test_full_novels_are_shipped_and_the_default_is_one_per_author():
+    everything = cu.load_novels(full=True)
+    assert len(everything) == 47 and list(everything) == sorted(everything)
+    subset = cu.load_novels()
+    assert set(subset) == set(data.novel_subset(list(everything))) and set(subset) < set(everything)
+    assert subset["Dickens_Oliver_1839"] == everything["Dickens_Oliver_1839"]
 
 
-def test_full_novels_from_a_mirror(data_copy, edit_manifest, http_server, tmp_path):
-    """full=True fetches exactly the missing novels, checks them and caches them."""
-    www, url = http_server
-    rels = [r for r in data.manifest()["files"] if r.startswith("english-novels/")]
-    folder = data_copy(*rels)
-    manifest = json.loads((folder / "MANIFEST.json").read_text())
-    missing = [rel for rel in manifest["remote"] if rel + ".xz" not in manifest["files"]]
-    for rel in missing:   # serve stand-ins and pin their hashes, as if they were the originals
-        content = f"\ufeffText of {rel}\r\n".encode("utf-8")
-        (www / Path(rel).name).write_bytes(content)
-        manifest["remote"][rel].update(url=f"{url}/{Path(rel).name}", sha256=hashlib.sha256(content).hexdigest())
-    (folder / "MANIFEST.json").write_text(json.dumps(manifest))
-    novels = cu.load_novels(full=True, cache_dir=tmp_path / "cache")
-    assert len(novels) == 47 and list(novels) == sorted(novels)
-    name = Path(missing[0]).name[: -len(".txt")]
-    assert novels[name] == f"Text of {missing[0]}\n"
+def test_novel_subset_keeps_each_authors_earliest_novel():
+    names = ["Dickens_Bleak_1853.txt.xz", "Dickens_Oliver_1839.txt.xz", "Eliot_Adam_1859.txt.xz",
+             "Eliot_Daniel_1876.txt.xz", "Ward_Milly_1881"]
+    assert data.novel_subset(names) == ["Dickens_Oliver_1839.txt.xz", "Eliot_Adam_1859.txt.xz", "Ward_Milly_1881"]
+    with pytest.raises(ValueError, match="'notes.txt' is not named Author_Title_Year"):
+        data.novel_subset(["notes.txt"])
 
 
 # --- a damaged manifest is blamed, not the data ---------------------------------------------------

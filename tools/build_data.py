@@ -17,7 +17,6 @@ import gzip
 import hashlib
 import json
 import lzma
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -60,9 +59,9 @@ DATASETS = {
         "license": "Public domain (all novels first published before 1890, authors died before 1940)",
         "citation": "M. Eder, J. Rybicki, M. Kestemont. Stylometry with R: a package for computational text "
                     "analysis. R Journal 8(1), 2016.",
-        "processing": "Subset: the earliest novel of each of the 23 authors among the 47 pre-1890 novels, "
-                      "original text compressed with xz. load_novels(full=True) downloads all 47 "
-                      "(pinned sha256 of each original file in 'remote').",
+        "processing": "All 47 novels first published before 1890, original text compressed with xz. "
+                      "load_novels() gives the earliest novel of each of the 23 authors, load_novels(full=True) "
+                      "all 47. 'remote' pins each original file's URL and sha256 (provenance).",
     },
     "imdb": {
         "title": "IMDB Large Movie Review Dataset v1.0 (labelled part)",
@@ -116,16 +115,6 @@ def copy(src: Path, dest: Path) -> None:
     shutil.copyfile(src, dest)
 
 
-def novel_subset(names: list[str]) -> list[str]:
-    """The earliest novel of each author (file names are Author_Title_Year.txt.xz)."""
-    earliest: dict[str, tuple[int, str]] = {}
-    for name in names:
-        author, _title, year = re.match(r"(.+?)_(.+)_(\d{4})\.txt\.xz$", name).groups()
-        if author not in earliest or int(year) < earliest[author][0]:
-            earliest[author] = (int(year), name)
-    return sorted(name for _year, name in earliest.values())
-
-
 def build(source: Path, dest: Path) -> dict:
     files: dict[str, dict] = {}   # relative path -> dataset name
     remote: dict[str, dict] = {}
@@ -153,7 +142,7 @@ def build(source: Path, dest: Path) -> dict:
             "bytes": len(original),
             "dataset": "english-novels",
         }
-    for name in novel_subset(all_novels):
+    for name in all_novels:
         copy(source / "english-novels" / name, dest / "english-novels" / name)
         add(f"english-novels/{name}", "english-novels")
 
