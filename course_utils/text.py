@@ -1,7 +1,7 @@
-"""Shared text plumbing for the notebooks that classify reviews (05, 07, 10, 11). Introduced in 05.
+"""Shared text plumbing: the same texts, split and measured the same way in every notebook. Introduced in 05.
 
-One cleaning routine, one fixed split of the UCI sentences and one bag-of-words baseline, so that the
-numbers of different notebooks are measured on the same texts in the same way.
+One cleaning routine, one fixed split of the UCI sentences and one bag-of-words baseline for the notebooks
+that classify reviews (05, 07, 10, 11), and one split of Tiny Shakespeare for the language models (06, 11).
 """
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from .data import load_uci_sentences
+from .data import load_shakespeare, load_uci_sentences
 
 SPLIT_SEED = 0            # the fixed permutation behind sentence_split(); never change it, numbers depend on it
 TEST_FRACTION = 0.2
+HELD_OUT_FRACTION = 0.1   # the last tenth of Tiny Shakespeare, never trained on
 _BREAK = re.compile(r"<br\s*/?>", flags=re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
@@ -64,3 +65,14 @@ def bag_of_words_baseline(texts: list[str], labels: np.ndarray) -> Any:
     pipeline = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
                              LogisticRegression(max_iter=1_000))
     return pipeline.fit(texts, labels)
+
+
+def shakespeare_split() -> tuple[str, str]:
+    """The course's one split of Tiny Shakespeare: (training text, held-out text).
+
+    The held-out text is the last tenth of the characters, starting at the beginning of a line, so that
+    validation losses of notebooks 06 and 11 are measured on the same text.
+    """
+    text = load_shakespeare()
+    cut = text.rfind("\n", 0, len(text) - int(HELD_OUT_FRACTION * len(text))) + 1
+    return text[:cut], text[cut:]

@@ -36,3 +36,11 @@ def test_bag_of_words_baseline_refuses_mismatched_input():
         cu.text.bag_of_words_baseline(["a b", "c d"], [0, 1, 1])
     with pytest.raises(ValueError, match="labels 0"):
         cu.text.bag_of_words_baseline(["a b", "c d"], [0, 2])
+
+
+def test_shakespeare_split_holds_out_the_last_tenth_from_a_line_start():
+    train, held_out = cu.text.shakespeare_split()
+    text = cu.load_shakespeare()
+    assert train + held_out == text and train.endswith("\n")
+    assert 0.099 < len(held_out) / len(text) < 0.101
+    assert cu.text.shakespeare_split() == (train, held_out)
