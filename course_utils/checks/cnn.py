@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import CheckResult, _call, _close, _Fail, _grade_labels, _labelled_answer, _ndarray, _run, _single, _worst
+from .core import CheckResult, _call, _check_labels, _close, _Fail, _ndarray, _run, _single, _worst
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -287,11 +287,6 @@ REFERENCES = REFERENCES + (name_the_kernels,)
 
 def check_name_the_kernels(name_the_kernels: Callable[[], dict]) -> CheckResult:
     """Check the learner's reading of the four mystery feature maps (label -> kernel). Introduced in 05."""
-
-    def body(name_the_kernels: Callable[[], dict]) -> str:
-        answer = _labelled_answer(_call(name_the_kernels), sorted(_MYSTERY), KERNEL_NAMES, "kernel")
-        _grade_labels(answer, _MYSTERY, lambda label: _LOOK_FOR[_MYSTERY[label]])
-        return ("all four right: edge kernels answer where brightness changes, across or down; blur softens, "
-                "sharpen exaggerates")
-
-    return _run("check_name_the_kernels", body, name_the_kernels)
+    return _check_labels("check_name_the_kernels", name_the_kernels, _MYSTERY, KERNEL_NAMES, "kernel", _LOOK_FOR,
+                         "all four right: edge kernels answer where brightness changes, across or down; blur softens, "
+                         "sharpen exaggerates")

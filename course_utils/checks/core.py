@@ -262,3 +262,16 @@ def _grade_labels(given: dict[str, str], truth: dict[str, str], explain: Callabl
     if wrong:
         label = wrong[0]
         raise _Fail(f"{len(wrong)} of {len(truth)} wrong; {label} is not {given[label]!r}: {explain(label)}")
+
+
+def _check_labels(name: str, answer: Any, truth: dict[str, str], choices: tuple[str, ...], what: str,
+                  look_for: dict[str, str], praise: str) -> CheckResult:
+    """The whole check of a diagnosis exercise: the learner's ``{label: choice}`` against ``truth``; a wrong label
+    gets the hint ``look_for[true choice]``, all right gets ``praise``."""
+
+    def body(answer: Callable[[], dict]) -> str:
+        given = _labelled_answer(_call(answer), sorted(truth), choices, what)
+        _grade_labels(given, truth, lambda label: look_for[truth[label]])
+        return praise
+
+    return _run(name, body, answer)

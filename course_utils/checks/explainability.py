@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import CheckResult, _call, _close, _Fail, _grade_labels, _labelled_answer, _ndarray, _run, _worst
+from .core import CheckResult, _call, _check_labels, _close, _Fail, _ndarray, _run, _worst
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -214,11 +214,6 @@ REFERENCES = REFERENCES + (name_the_maps,)
 
 def check_name_the_maps(name_the_maps: Callable[[], dict]) -> CheckResult:
     """Check the learner's reading of the four mystery maps (label -> method). Introduced in 10."""
-
-    def body(name_the_maps: Callable[[], dict]) -> str:
-        answer = _labelled_answer(_call(name_the_maps), sorted(_MYSTERY), METHOD_NAMES, "method")
-        _grade_labels(answer, _MYSTERY, lambda label: _LOOK_FOR[_MYSTERY[label]])
-        return ("all four right: gradients are speckled, SmoothGrad smooths them, integrated gradients follow the "
-                "input, Grad-CAM is coarse")
-
-    return _run("check_name_the_maps", body, name_the_maps)
+    return _check_labels("check_name_the_maps", name_the_maps, _MYSTERY, METHOD_NAMES, "method", _LOOK_FOR,
+                         "all four right: gradients are speckled, SmoothGrad smooths them, integrated gradients "
+                         "follow the input, Grad-CAM is coarse")

@@ -5,8 +5,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import (CheckResult, _call, _close, _dense_forward, _dense_layers, _expect_shape, _Fail, _g,
-                   _grade_labels, _labelled_answer, _number, _run, _worst)
+from .core import (CheckResult, _call, _check_labels, _close, _dense_forward, _dense_layers, _expect_shape, _Fail,
+                   _g, _number, _run, _worst)
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -191,10 +191,6 @@ REFERENCES = REFERENCES + (name_the_initializations,)
 
 def check_name_the_initializations(name_the_initializations: Callable[[], dict]) -> CheckResult:
     """Check the learner's reading of the four mystery curves (label -> initialization). Introduced in 03."""
-
-    def body(name_the_initializations: Callable[[], dict]) -> str:
-        answer = _labelled_answer(_call(name_the_initializations), sorted(_MYSTERY), SCHEMES, "initialization")
-        _grade_labels(answer, _MYSTERY, lambda label: _SIGNS[_MYSTERY[label]])
-        return "all four right: too small and too large change the scale exponentially, Glorot drifts, He holds"
-
-    return _run("check_name_the_initializations", body, name_the_initializations)
+    return _check_labels("check_name_the_initializations", name_the_initializations, _MYSTERY, SCHEMES,
+                         "initialization", _SIGNS, "all four right: too small and too large change the scale "
+                         "exponentially, Glorot drifts, He holds")
