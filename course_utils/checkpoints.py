@@ -28,8 +28,23 @@ def checkpoint_info(name: str) -> dict[str, Any]:
     return entries[name]
 
 
+def _word_vectors(path: Any) -> Any:
+    """gensim ``KeyedVectors`` from a ``.npz`` of ``words`` (str) and ``vectors`` (one float16 row per word)."""
+    import numpy as np
+    from gensim.models import KeyedVectors
+
+    with np.load(path, allow_pickle=False) as stored:
+        words, vectors = [str(w) for w in stored["words"]], stored["vectors"].astype(np.float32)
+    if vectors.ndim != 2 or len(words) != len(vectors):
+        raise ValueError(f"{len(words)} words for vectors of shape {vectors.shape}")
+    keyed = KeyedVectors(vector_size=vectors.shape[1])
+    keyed.add_vectors(words, vectors)
+    return keyed
+
+
 def load_checkpoint(name: str, *, verbose: bool = True) -> Any:
-    """Load a shipped checkpoint as an uncompiled ``keras.Model`` after checking its sha256.
+    """Load a shipped checkpoint after checking its sha256: an uncompiled ``keras.Model``, or, for word vectors
+    (a ``.npz`` file), gensim ``KeyedVectors``.
 
     With ``verbose`` one line says where the model comes from and what it reached.
 
@@ -44,10 +59,11 @@ def load_checkpoint(name: str, *, verbose: bool = True) -> Any:
     path = verify(info["file"], rebuild=REBUILD)
     import keras
 
+    reader = "NumPy" if info["file"].endswith(".npz") else f"Keras {keras.__version__}"
     try:
-        model = keras.saving.load_model(path, compile=False)
+        model = _word_vectors(path) if reader == "NumPy" else keras.saving.load_model(path, compile=False)
     except Exception as error:  # noqa: BLE001 (any failure to read the file means the same to a learner)
-        raise DataFileError(f"data/{info['file']} cannot be read by Keras {keras.__version__} ({_reason(error)}): "
+        raise DataFileError(f"data/{info['file']} cannot be read by {reader} ({_reason(error)}): "
                             f"rebuild it with `{REBUILD}`.") from error
     if verbose:
         print(f"Loaded the shipped {name}: trained by notebook {info['notebook']} in full mode "

@@ -196,3 +196,43 @@ def explore_feature_maps(images: np.ndarray, feature_maps: Callable[[int], Mappi
                                 continuous_update=False, **_control_options()),
         layer=widgets.Dropdown(options=layer_names, description="layer", **_control_options()),
     )
+
+
+def explore_temperature(distribution: Callable[[float], tuple[Sequence[str], np.ndarray]],
+                        sample: Callable[[float], str], *, context: str = "the prompt",
+                        temperatures: tuple[float, float, float] = (0.1, 2.5, 1.0), top: int = 15):
+    """A temperature slider: the next-character distribution at that temperature, and a sample. Introduced in 06.
+
+    Parameters
+    ----------
+    distribution : maps a temperature to (characters, probabilities of each as the next one) (your own code)
+    sample : maps a temperature to a generated text (your own code)
+    context : what the distribution follows, for the title
+    temperatures : (smallest, largest, initial) temperature on the slider
+    top : how many of the likeliest characters the bar chart shows
+    """
+    import ipywidgets as widgets
+
+    low, high, initial = temperatures
+    if not 0 < low <= initial <= high:
+        raise ValueError(f"temperatures must be (smallest, largest, initial) with 0 < smallest ≤ initial ≤ largest, "
+                         f"got {temperatures}.")
+
+    def draw(temperature: float) -> None:
+        characters, probs = distribution(temperature)
+        probs = np.asarray(probs, dtype=float)
+        order = np.argsort(probs)[::-1][:top]
+        fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4), layout="constrained", width_ratios=(1, 1.6))
+        left.bar(range(len(order)), probs[order], color="tab:blue")
+        left.set_xticks(range(len(order)), [repr(characters[i])[1:-1] for i in order])
+        left.set(xlabel=f"the {len(order)} likeliest next characters", ylabel="probability", ylim=(0, 1),
+                 title=f"After {context}, temperature {temperature:.2f}")
+        right.text(0, 1, sample(temperature), va="top", ha="left", family="monospace", fontsize=8, wrap=True,
+                   transform=right.transAxes)
+        right.set_title(f"A sample at temperature {temperature:.2f}")
+        right.axis("off")
+        plt.show()
+
+    slider = widgets.FloatSlider(value=initial, min=low, max=high, step=0.05, description="temperature T",
+                                 continuous_update=False, **_control_options())
+    return _explorer(draw, temperature=slider)

@@ -92,6 +92,23 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
         ("on 2,400 short sentences the text CNN and the bag of words are close",
          "-0.05 < textcnn_test_accuracy - bow_test_accuracy < 0.05"),
     ],
+    "06_rnn_language_model": [
+        ("interpolating the n-gram orders beats the best single order on the held-out text",
+         "ngram_val_nats < laplace_best_val_nats"),
+        ("the GRU language model (trained in full mode, the shipped one in quick mode) beats the interpolated n-gram "
+         "model on the held-out text", "(rnn_checkpoint_val_nats if quick_mode else rnn_val_nats) < ngram_val_nats"),
+        ("trained in the notebook (full mode), the GRU reaches 1.548 nats per character or better",
+         "quick_mode or rnn_val_nats <= 1.548"),
+        ("the shipped GRU, trained longer, reaches 1.50 nats per character or better", "rnn_checkpoint_val_nats <= 1.50"),
+        ("the language model predicts its training text better than the held-out text",
+         "rnn_train_nats < (rnn_checkpoint_val_nats if quick_mode else rnn_val_nats)"),
+        ("40 characters back, the LSTM's gradient is at least a hundred times the SimpleRNN's (same training steps)",
+         "gradient_ratio_40_lstm >= 100 * gradient_ratio_40_simplernn"),
+        ("40 characters back, the trained GRU language model's gradient is at least a hundred times the SimpleRNN's",
+         "gradient_ratio_40_gru_lm >= 100 * gradient_ratio_40_simplernn"),
+        ("the bidirectional GRU 'predicts' better than any real language model here: it reads the answer",
+         "bidirectional_gru_val_nats < min(forward_gru_val_nats, rnn_checkpoint_val_nats) - 0.2"),
+    ],
     "10_explainability": [
         ("the shipped CNN of notebook 05 reproduces its accuracy", "cnn_checkpoint_test_accuracy >= 0.92"),
         ("the global-average-pooling network (trained in full mode, the shipped one in quick mode) classifies clothing",

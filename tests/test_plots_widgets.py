@@ -221,3 +221,31 @@ def test_feature_map_explorer_shows_the_chosen_layer_and_refuses_bad_input():
         widgets.explore_feature_maps(np.zeros(5), maps)
     with pytest.raises(ValueError, match="no layers"):
         widgets.explore_feature_maps(images, lambda index: {})
+
+
+def test_temperature_explorer_shows_the_distribution_and_a_sample_at_the_chosen_temperature(monkeypatch):
+    import ipywidgets
+    import matplotlib.pyplot as plt
+
+    logits = np.array([2.0, 1.0, 0.0, -1.0])
+    seen = []
+
+    def distribution(temperature):
+        seen.append(temperature)
+        p = np.exp(logits / temperature)
+        return ["a", "b", "\n", " "], p / p.sum()
+
+    explorer = widgets.explore_temperature(distribution, lambda t: f"sample at {t:.2f}", context="'x'", top=3)
+    assert isinstance(explorer, ipywidgets.interactive) and explorer.children[0].description == "temperature T"
+    assert explorer.children[0].continuous_update is False
+    monkeypatch.setattr(plt, "show", lambda *args, **kwargs: None)
+    explorer.children[0].value = 0.5
+    fig = plt.gcf()
+    bars = fig.axes[0].patches
+    assert seen[-1] == 0.5 and len(bars) == 3
+    assert bars[0].get_height() == pytest.approx(np.exp(4) / np.exp([4, 2, 0, -2]).sum())
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["a", "b", "\\n"]
+    assert "sample at 0.50" in [t.get_text() for t in fig.axes[1].texts]
+    assert explorer._repr_mimebundle_()["text/plain"] == widgets.STORED_TEXT
+    with pytest.raises(ValueError, match="smallest"):
+        widgets.explore_temperature(distribution, str, temperatures=(1.0, 0.5, 0.7))

@@ -6,8 +6,10 @@ Usage::
 
 Each checkpoint is trained by its notebook, executed top to bottom in full mode with the notebook's
 switch for loading shipped weights set to False, so the weights come from the same code and seeds as the
-lesson. The run stops after the cell that records the checkpoint's metric, with one more cell that saves the
-trained model without its optimizer state. The file goes to
+lesson. A checkpoint may set a few configuration values after that switch (``overrides``, e.g. more epochs):
+the shipped language model of 06 trains for 12 epochs, the notebook's own run for 10. The run stops after the
+cell that records the checkpoint's metric, with one more cell that saves the trained model without its
+optimizer state. The file goes to
 ``data/checkpoints/<name>.keras``; ``data/MANIFEST.json`` gets its sha256 and size, the metric the notebook
 recorded for it, the training time, and the license of the data it was trained on.
 """
@@ -47,6 +49,18 @@ CHECKPOINTS = {
                      "Fashion-MNIST images",
         "evaluated_on": "the 10,000 Fashion-MNIST test images",
     },
+    "char_rnn": {
+        "notebook": "06_rnn_language_model",
+        "model": "lm",
+        "switch": "LOAD_SHIPPED_RNN",
+        "overrides": {"RNN_EPOCHS": 12},       # the same code for 12 epochs (the notebook: 10); 30 overfit
+        "metric": "rnn_val_nats",
+        "seconds": "rnn_training_seconds",
+        "dataset": "tinyshakespeare",
+        "describes": "the GRU-384 character language model of notebook 06, section 7, trained for 12 epochs on the "
+                     "first nine tenths of Tiny Shakespeare",
+        "evaluated_on": "the held-out last tenth of Tiny Shakespeare (cu.text.shakespeare_split), in nats per character",
+    },
 }
 
 
@@ -64,11 +78,16 @@ def training_run(spec: dict, out: Path) -> object:
         sys.exit(f"{spec['notebook']}.ipynb must set {spec['switch']} in one code cell and record {spec['metric']!r} "
                  f"in one (found {len(where)} and {len(trained)}).")
     model = spec["model"]
-    nb.cells = nb.cells[:trained[0] + 1] + [nbformat.v4.new_code_cell(
-        f"_copy = {model}.__class__.from_config({model}.get_config())   # the same layers, no optimizer state\n"
-        f"_copy.set_weights({model}.get_weights())\n"
-        f"_copy.save({str(out)!r})")]
-    nb.cells.insert(where[0] + 1, nbformat.v4.new_code_cell(f"{spec['switch']} = False"))
+    if "keep" in spec:   # word vectors: the most frequent words, as float16, with numpy
+        save = (f"import numpy as _np\n_np.savez_compressed({str(out)!r}, words=_np.array({model}.index_to_key"
+                f"[:{spec['keep']}]), vectors={model}.vectors[:{spec['keep']}].astype('float16'))")
+    else:
+        save = (f"_copy = {model}.__class__.from_config({model}.get_config())   # the same layers, no optimizer state\n"
+                f"_copy.set_weights({model}.get_weights())\n"
+                f"_copy.save({str(out)!r})")
+    nb.cells = nb.cells[:trained[0] + 1] + [nbformat.v4.new_code_cell(save)]
+    settings = [f"{spec['switch']} = False"] + [f"{name} = {value!r}" for name, value in spec.get("overrides", {}).items()]
+    nb.cells.insert(where[0] + 1, nbformat.v4.new_code_cell("\n".join(settings)))
     return nb
 
 
@@ -77,15 +96,20 @@ def manifest_entries(name: str, spec: dict, path: Path, records: dict[str, float
     import keras
     import tensorflow as tf
 
+    if "keep" in spec:
+        import gensim
+        software = f"gensim {gensim.__version__}"
+    else:
+        software = f"TensorFlow {tf.__version__}, Keras {keras.__version__}"
     for key in ("metric", "seconds"):
         if spec[key] not in records:
             sys.exit(f"{spec['notebook']}.ipynb did not record {spec[key]!r}: it must, right after the training.")
     dataset = DATASETS[spec["dataset"]]
     file_entry = {"dataset": spec["dataset"], "sha256": sha256_file(path), "bytes": path.stat().st_size}
-    info = {"file": f"checkpoints/{name}.keras", "notebook": spec["notebook"], "describes": spec["describes"],
+    info = {"file": f"checkpoints/{name}{path.suffix}", "notebook": spec["notebook"], "describes": spec["describes"],
             "metric": spec["metric"], "value": round(records[spec["metric"]], 6), "evaluated_on": spec["evaluated_on"],
             "training_seconds": round(records[spec["seconds"]]),
-            "trained_with": f"a 2-core CPU, TensorFlow {tf.__version__}, Keras {keras.__version__}",
+            "trained_with": f"a 2-core CPU, {software}",
             "trained_on": dataset["title"], "license": f"trained on {dataset['title']}: {dataset['license']}",
             "built_by": "make checkpoints (tools/build_checkpoints.py)"}
     return file_entry, info
@@ -104,7 +128,7 @@ def main() -> None:
     for name in args.names or list(CHECKPOINTS):
         spec = CHECKPOINTS[name]
         with tempfile.TemporaryDirectory() as tmp:
-            saved = Path(tmp) / f"{name}.keras"
+            saved = Path(tmp) / f"{name}.{'npz' if 'keep' in spec else 'keras'}"
             seconds, records = execute(training_run(spec, saved), ROOT / "notebooks", quick=False, timeout=args.timeout)
             file_entry, info = manifest_entries(name, spec, saved, records)
             target = args.dest / info["file"]

@@ -15,7 +15,8 @@ from seed-dependent constants.
 while the exercise still raises ``NotImplementedError``.
 
 Modules: ``core`` (the shared machinery), one per notebook (``keras_basics`` 00, ``logistic`` 01,
-``mlp`` 02, ``initialization`` 03, ``regularization`` 04, ``cnn`` 05, ``explainability`` 10) holding its checkers and reference
+``mlp`` 02, ``initialization`` 03, ``regularization`` 04, ``cnn`` 05, ``language_model`` 06, ``word_vectors`` 07,
+``explainability`` 10) holding its checkers and reference
 versions, and ``fallback`` (``solved_or_reference``). A new notebook gets its own module with its
 ``check_*`` functions and a ``REFERENCES`` tuple of reference versions (each with the exercise's
 name and signature); add the module to ``fallback.TOPICS`` and its checkers to the imports below.
@@ -25,10 +26,14 @@ from .cnn import check_conv2d, check_name_the_kernels, check_output_size
 from .explainability import check_grad_cam_map, check_name_the_maps, check_saliency_map
 from .fallback import solved_or_reference
 from .initialization import check_glorot_std, check_he_std, check_name_the_initializations, check_residual_block
+from .language_model import (check_name_the_temperatures, check_perplexity, check_rnn_step,
+                             check_sample_with_temperature)
 from .keras_basics import (check_classifier, check_dense_param_count, check_predicted_output_shapes,
                            check_two_input_model)
 from .logistic import check_bce_from_logits, check_gradient_step, check_learning_rate, check_sigmoid, check_softmax
 from .mlp import check_adam_step, check_dense_backward, check_match_loss_curves, check_momentum_step
+from .word_vectors import (check_cosine_similarity, check_noise_distribution, check_predict_coverage,
+                           check_solve_analogy)
 from .regularization import check_batchnorm_train, check_inverted_dropout, check_l2_lambda, check_l2_penalty
 
 __all__ = [
@@ -39,5 +44,7 @@ __all__ = [
     "check_glorot_std", "check_he_std", "check_name_the_initializations", "check_residual_block",    # 03
     "check_l2_penalty", "check_l2_lambda", "check_inverted_dropout", "check_batchnorm_train",     # 04
     "check_conv2d", "check_name_the_kernels", "check_output_size",                               # 05
+    "check_perplexity", "check_rnn_step", "check_sample_with_temperature", "check_name_the_temperatures",  # 06
+    "check_cosine_similarity", "check_noise_distribution", "check_solve_analogy", "check_predict_coverage",  # 07
     "check_saliency_map", "check_grad_cam_map", "check_name_the_maps",                           # 10
 ]
