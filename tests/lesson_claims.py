@@ -109,6 +109,23 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
         ("the bidirectional GRU 'predicts' better than any real language model here: it reads the answer",
          "bidirectional_gru_val_nats < min(forward_gru_val_nats, rnn_checkpoint_val_nats) - 0.2"),
     ],
+    "07_word2vec": [
+        ("the 100 most frequent words are between half and 70 % of the novels' words (Zipf)",
+         "0.5 <= top_100_share < 0.7"),
+        ("word2vec on all 47 novels (trained in full mode, the shipped vectors in quick mode) answers at least 32 % of "
+         "the covered analogy questions", "w2v_analogy_accuracy >= 0.32"),
+        ("word2vec beats the count baseline (PPMI + SVD) on the same questions by several points",
+         "w2v_shared_accuracy >= count_shared_accuracy + 0.05"),
+        ("the count baseline answers analogies too, far above chance", "count_shared_accuracy >= 0.1"),
+        ("the occupations the novels give to women lean towards 'she', the professions towards 'he'",
+         "occupation_gender_gap >= 0.1"),
+        ("after neutralizing the gender direction, a classifier still tells the two sides apart",
+         "debiased_lean_recovered_accuracy >= 0.75"),
+        ("averaged word vectors, from the novels or from the reviews, classify reviews far above chance",
+         "min(w2v_review_accuracy, w2v_novels_review_accuracy) >= 0.7"),
+        ("the TF-IDF bag of words beats both kinds of averaged word vectors",
+         "tfidf_review_accuracy > max(w2v_review_accuracy, w2v_novels_review_accuracy)"),
+    ],
     "10_explainability": [
         ("the shipped CNN of notebook 05 reproduces its accuracy", "cnn_checkpoint_test_accuracy >= 0.92"),
         ("the global-average-pooling network (trained in full mode, the shipped one in quick mode) classifies clothing",

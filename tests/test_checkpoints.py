@@ -38,7 +38,7 @@ def analogy_accuracy(keyed_vectors) -> float:
 
 
 EVALUATE = {"fashion_cnn": fashion_cnn_accuracy, "gap_cnn": fashion_cnn_accuracy,   # each metric measured again
-            "char_rnn": shakespeare_nats}
+            "char_rnn": shakespeare_nats, "novel_vectors": analogy_accuracy}
 TOLERANCE = {"novel_vectors": 0.005}   # shipped as float16: a few of thousands of answers may change
 
 
@@ -108,11 +108,16 @@ def test_truncated_and_missing_checkpoints_say_how_to_restore(tiny_checkpoint):
         cu.load_checkpoint("tiny")
 
 
+def make_unreadable(path, edit_manifest):
+    """Replace a shipped file by bytes no reader understands, with a matching hash: only reading can fail."""
+    path.write_bytes(b"not a zip file at all")
+    edit_manifest(path.parent.parent, lambda m: m["files"][f"checkpoints/{path.name}"].update(
+        sha256=data.sha256_file(path), bytes=path.stat().st_size))
+
+
 def test_file_keras_cannot_read_is_refused(tiny_checkpoint, edit_manifest):
     path, _ = tiny_checkpoint
-    path.write_bytes(b"not a zip file at all")
-    edit_manifest(path.parent.parent, lambda m: m["files"]["checkpoints/tiny.keras"].update(
-        sha256=data.sha256_file(path), bytes=path.stat().st_size))
+    make_unreadable(path, edit_manifest)
     with pytest.raises(cu.DataFileError, match=r"tiny.keras cannot be read by Keras .*make checkpoints"):
         cu.load_checkpoint("tiny")
 
@@ -183,9 +188,7 @@ def test_word_vectors_load_as_keyed_vectors_and_a_damaged_file_is_refused(tiny_w
     keyed = cu.load_checkpoint("words", verbose=False)
     assert keyed.index_to_key == ["king", "queen", "apple"] and keyed.vectors.dtype == np.float32
     assert keyed.most_similar("king", topn=1)[0][0] == "queen"
-    tiny_word_vectors.write_bytes(b"not a zip file at all")
-    edit_manifest(tiny_word_vectors.parent.parent, lambda m: m["files"]["checkpoints/words.npz"].update(
-        sha256=data.sha256_file(tiny_word_vectors), bytes=tiny_word_vectors.stat().st_size))
+    make_unreadable(tiny_word_vectors, edit_manifest)
     with pytest.raises(cu.DataFileError, match=r"words.npz cannot be read by NumPy .*make checkpoints"):
         cu.load_checkpoint("words")
 

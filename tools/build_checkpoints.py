@@ -61,6 +61,19 @@ CHECKPOINTS = {
                      "first nine tenths of Tiny Shakespeare",
         "evaluated_on": "the held-out last tenth of Tiny Shakespeare (cu.text.shakespeare_split), in nats per character",
     },
+    "novel_vectors": {
+        "notebook": "07_word2vec",
+        "model": "wv",
+        "keep": 10_000,                        # word vectors: the 10,000 most frequent words, float16 (6 MB)
+        "switch": "LOAD_SHIPPED_W2V",
+        "metric": "w2v_analogy_accuracy",
+        "seconds": "w2v_training_seconds",
+        "dataset": "english-novels",
+        "describes": "word2vec vectors (gensim CBOW, 300 numbers per word) of the 10,000 most frequent words of the "
+                     "47 English novels, notebook 07, section 5",
+        "evaluated_on": "the questions of gensim's questions-words.txt whose four words are among the 10,000 "
+                        "(share answered right)",
+    },
 }
 
 
