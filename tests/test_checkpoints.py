@@ -61,6 +61,16 @@ def test_data_folder_stays_under_100_mb():
     assert on_disk < 100e6
 
 
+def ship(folder, rel, name, dataset, notebook, monkeypatch):
+    """Make ``folder`` the data folder, with a manifest that lists the checkpoint file ``rel`` as ``name``."""
+    manifest = {"files": {rel: {"dataset": dataset, "sha256": data.sha256_file(folder / rel),
+                                "bytes": (folder / rel).stat().st_size}},
+                "checkpoints": {name: {"file": rel, "notebook": notebook, "metric": "accuracy", "value": 0.5,
+                                       "evaluated_on": "nothing", "training_seconds": 60, "trained_with": "a CPU"}}}
+    (folder / "MANIFEST.json").write_text(json.dumps(manifest))
+    monkeypatch.setenv("COURSE_DATA", str(folder))
+
+
 @pytest.fixture
 def tiny_checkpoint(tmp_path, monkeypatch):
     """A private data folder with one small shipped checkpoint called "tiny"."""
@@ -70,12 +80,7 @@ def tiny_checkpoint(tmp_path, monkeypatch):
     rel = "checkpoints/tiny.keras"
     (tmp_path / "checkpoints").mkdir()
     model.save(tmp_path / rel)
-    manifest = {"files": {rel: {"dataset": "mnist", "sha256": data.sha256_file(tmp_path / rel),
-                                "bytes": (tmp_path / rel).stat().st_size}},
-                "checkpoints": {"tiny": {"file": rel, "notebook": "05_cnn", "metric": "accuracy", "value": 0.5,
-                                         "evaluated_on": "nothing", "training_seconds": 60, "trained_with": "a CPU"}}}
-    (tmp_path / "MANIFEST.json").write_text(json.dumps(manifest))
-    monkeypatch.setenv("COURSE_DATA", str(tmp_path))
+    ship(tmp_path, rel, "tiny", "mnist", "05_cnn", monkeypatch)
     return tmp_path / rel, model
 
 
@@ -175,12 +180,7 @@ def tiny_word_vectors(tmp_path, monkeypatch):
     (tmp_path / "checkpoints").mkdir()
     vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float16)
     np.savez_compressed(tmp_path / rel, words=np.array(["king", "queen", "apple"]), vectors=vectors)
-    manifest = {"files": {rel: {"dataset": "english-novels", "sha256": data.sha256_file(tmp_path / rel),
-                                "bytes": (tmp_path / rel).stat().st_size}},
-                "checkpoints": {"words": {"file": rel, "notebook": "07_word2vec", "metric": "accuracy", "value": 0.5,
-                                          "evaluated_on": "nothing", "training_seconds": 60, "trained_with": "a CPU"}}}
-    (tmp_path / "MANIFEST.json").write_text(json.dumps(manifest))
-    monkeypatch.setenv("COURSE_DATA", str(tmp_path))
+    ship(tmp_path, rel, "words", "english-novels", "07_word2vec", monkeypatch)
     return tmp_path / rel
 
 
