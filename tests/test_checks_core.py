@@ -2,6 +2,10 @@
 
 The helpers ``stub``, ``assert_fails`` and ``assert_passes`` are imported by the other test_checks_* files.
 """
+import functools
+import re
+import types
+
 import numpy as np
 import pytest
 
@@ -66,7 +70,7 @@ def test_every_checker_checks_the_learner_behind_solved_or_reference(name, capsy
 
 @pytest.mark.parametrize("name", CHECKERS)
 def test_every_reference_version_passes_its_checker(name):
-    assert_passes(getattr(checks, name)(fallback.REFERENCES[EXERCISE[name]]))
+    assert_passes(getattr(checks, name)(reference(name)))
 
 
 @pytest.mark.parametrize("name", CHECKERS)
@@ -86,3 +90,94 @@ def test_a_crashing_answer_is_reported_in_one_line():
     result = checks.check_sigmoid(long_error)
     assert_fails(result, "raised ValueError")
     assert len(result.message) <= 200 and result.message.endswith("…")
+
+
+# --- the one policy of course_utils/checks/core.py, tried on every checker --------------------------------
+
+def as_learners(function):
+    """A copy of a reference version that looks like the learner's own: same code, defined in the notebook."""
+    copy = types.FunctionType(function.__code__, function.__globals__, function.__name__, function.__defaults__,
+                              function.__closure__)
+    copy.__kwdefaults__, copy.__module__ = function.__kwdefaults__, "__main__"
+    return copy
+
+
+def converting(function, convert):
+    """``function`` with every array or NumPy number it returns passed through ``convert``."""
+
+    def walk(value):
+        if isinstance(value, (np.ndarray, np.floating)) and value.dtype != bool:
+            return convert(np.asarray(value))
+        if isinstance(value, tuple):
+            return tuple(walk(item) for item in value)
+        if isinstance(value, list) and all(isinstance(item, np.ndarray) for item in value):
+            return [walk(item) for item in value]
+        return value
+
+    def answer(*args, **kwargs):
+        return walk(function(*args, **kwargs))
+
+    answer.__name__ = function.__name__
+    return answer
+
+
+def reference(name):
+    return as_learners(fallback.REFERENCES[EXERCISE[name]])
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_every_checker_refuses_the_course_s_own_version(name):
+    result = getattr(checks, name)(fallback.REFERENCES[EXERCISE[name]])
+    assert_fails(result, "that is the course's own")
+    assert_fails(getattr(checks, name)(functools.partial(fallback.REFERENCES[EXERCISE[name]])), "course's own")
+
+
+def tensor(array):
+    import tensorflow as tf
+
+    return tf.constant(array)
+
+
+@pytest.mark.parametrize("convert", [tensor, lambda array: array.tolist() if array.ndim else array.item(),
+                                     lambda array: array.astype(np.float32) if array.dtype == np.float64 else array],
+                         ids=["tensorflow", "list", "float32"])
+@pytest.mark.parametrize("name", CHECKERS)
+def test_every_checker_accepts_a_right_answer_as_a_tensor_a_list_or_float32(name, convert):
+    assert_passes(getattr(checks, name)(converting(reference(name), convert)))
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_every_checker_counts_what_the_answer_prints_instead_of_showing_it(name, capsys):
+    solved = reference(name)
+
+    def chatty(*args, **kwargs):
+        print("debugging", "x" * 1_000)
+        return solved(*args, **kwargs)
+
+    chatty.__name__ = solved.__name__
+    result = getattr(checks, name)(chatty)
+    assert_passes(result)
+    assert capsys.readouterr().out == ""
+    assert re.search(r"\(your code printed [\d,]+ lines? while it was checked; not shown\)$", result.message)
+    assert len(result.message) <= 200
+
+
+@pytest.mark.parametrize("name", CHECKERS)
+def test_every_checker_refuses_a_change_to_an_argument_in_place(name):
+    solved, changed = reference(name), []
+
+    def in_place(*args, **kwargs):
+        result = solved(*args, **kwargs)
+        arrays = [a for a in list(args) + list(kwargs.values()) if isinstance(a, np.ndarray) and a.size
+                  and a.flags.writeable and np.issubdtype(a.dtype, np.number)]
+        if arrays:
+            arrays[0] += 1
+            changed.append(True)
+        return result
+
+    in_place.__name__ = solved.__name__
+    result = getattr(checks, name)(in_place)
+    if changed:
+        assert_fails(result, "in place")
+    else:   # the exercise takes no array: nothing to change
+        assert_passes(result)

@@ -17,7 +17,7 @@ def test_sigmoid():
     assert_fails(checks.check_sigmoid(stub), "not attempted")
     assert_fails(checks.check_sigmoid(lambda z: 1 / (1 + np.exp(z))), "flipped")
     assert_fails(checks.check_sigmoid(lambda z: np.tanh(z)), "expected")
-    assert_fails(checks.check_sigmoid(lambda z: float(stable_sigmoid(z)[0])), "expected a NumPy array")
+    assert_fails(checks.check_sigmoid(lambda z: float(stable_sigmoid(z)[0])), "is a single number, expected an array")
 
 
 def test_sigmoid_with_the_naive_formula_fails_on_its_overflow_warning():
@@ -35,8 +35,8 @@ def test_sigmoid_that_works_on_1d_arrays_only_fails():
     assert_fails(checks.check_sigmoid(one_dimensional), "shape (2, 3)")
 
 
-def test_sigmoid_returning_a_list_or_changing_its_input_fails():
-    assert_fails(checks.check_sigmoid(lambda z: stable_sigmoid(z).tolist()), "is a list, expected a NumPy array")
+def test_sigmoid_as_a_list_passes_and_changing_its_input_fails():
+    assert_passes(checks.check_sigmoid(lambda z: stable_sigmoid(z).tolist()))   # what np.asarray converts is accepted
 
     def overwrites_z(z):
         z[...] = stable_sigmoid(z.copy())
@@ -114,9 +114,10 @@ def test_gradient_step_with_a_hard_coded_learning_rate_or_batch_size_fails():
     assert_fails(checks.check_gradient_step(divides_by_20), "N = 1")
 
 
-def test_gradient_step_returning_a_list_or_changing_w_fails():
-    assert_fails(checks.check_gradient_step(lambda *args: (list(good_step(*args)[0]), good_step(*args)[1])),
-                 "w_new is a list")
+def test_gradient_step_as_a_list_passes_and_changing_w_fails():
+    assert_passes(checks.check_gradient_step(lambda *args: (list(good_step(*args)[0]), good_step(*args)[1])))
+    assert_fails(checks.check_gradient_step(lambda *args: (list(map(str, good_step(*args)[0])), good_step(*args)[1])),
+                 "w_new holds")
 
     def in_place(w, b, X, y, lr):
         p = stable_sigmoid(X @ w + b)
@@ -162,8 +163,8 @@ def test_softmax_for_2d_input_only_fails_on_one_example():
     assert_fails(checks.check_softmax(two_dimensional), "axis=-1")
 
 
-def test_softmax_returning_a_list_or_changing_z_fails():
-    assert_fails(checks.check_softmax(lambda z: good_softmax(z).tolist()), "is a list")
+def test_softmax_as_a_list_passes_and_changing_z_fails():
+    assert_passes(checks.check_softmax(lambda z: good_softmax(z).tolist()))
 
     def in_place(z):
         z -= z.max(axis=-1, keepdims=True)
@@ -186,4 +187,4 @@ def test_learning_rate_passes_a_tuned_alpha_and_says_which_way_to_go():
     assert_fails(checks.check_learning_rate(lambda: 0.5), "overshoots")      # the loss goes up
     assert_fails(checks.check_learning_rate(lambda: 50.0), "overshoots")     # diverges, no warning leaks
     assert_fails(checks.check_learning_rate(lambda: 0.0), "positive")
-    assert_fails(checks.check_learning_rate(lambda: "0.2"), "a number")
+    assert_fails(checks.check_learning_rate(lambda: "0.2"), "expected numbers")

@@ -26,9 +26,9 @@ def test_dense_backward_for_one_shape_only_fails():
                  "expected (1,)")
 
 
-def test_dense_backward_returning_lists_or_changing_x_fails():
-    assert_fails(checks.check_dense_backward(lambda u, x, W: (u @ W.T, (x.T @ u).tolist(), u.sum(axis=0))),
-                 "dW is a list")
+def test_dense_backward_as_lists_passes_and_changing_x_fails():
+    assert_passes(checks.check_dense_backward(lambda u, x, W: (u @ W.T, (x.T @ u).tolist(), u.sum(axis=0))))
+    assert_fails(checks.check_dense_backward(lambda u, x, W: (u @ W.T, (x.T @ u) > 0, u.sum(axis=0))), "dW holds booleans")
 
     def overwrites_x(u, x, W):
         dW = x.T @ u
@@ -63,9 +63,8 @@ def test_momentum_step_for_one_shape_only_fails():
                  "shape (2,)")
 
 
-def test_momentum_step_returning_a_list_or_updating_in_place_fails():
-    assert_fails(checks.check_momentum_step(lambda *args: (list(good_momentum(*args)[0]), good_momentum(*args)[1])),
-                 "theta_new is a list")
+def test_momentum_step_as_a_list_passes_and_updating_in_place_fails():
+    assert_passes(checks.check_momentum_step(lambda *args: (list(good_momentum(*args)[0]), good_momentum(*args)[1])))
 
     def in_place(theta, velocity, grad, lr, beta):   # 02's run_optimizer keeps every theta: in place, all are one
         velocity *= beta
@@ -139,8 +138,8 @@ def test_adam_step_with_eps_inside_the_root_fails():
     assert_fails(checks.check_adam_step(inside), "inside the square root")
 
 
-def test_adam_step_returning_lists_or_updating_in_place_fails():
-    assert_fails(checks.check_adam_step(lambda *args: tuple(list(a) for a in good_adam(*args))), "is a list")
+def test_adam_step_as_lists_passes_and_updating_in_place_fails():
+    assert_passes(checks.check_adam_step(lambda *args: tuple(list(a) for a in good_adam(*args))))
 
     def in_place(theta, m, v, grad, t, lr, beta1, beta2, eps):
         m *= beta1

@@ -74,8 +74,8 @@ def test_inverted_dropout_that_ignores_rng_fails():
     assert_fails(checks.check_inverted_dropout(own_seed), "different generators gave the same mask")
 
 
-def test_inverted_dropout_returning_a_list_or_changing_x_fails():
-    assert_fails(checks.check_inverted_dropout(lambda x, r, t, rng: good_dropout(x, r, t, rng).tolist()), "is a list")
+def test_inverted_dropout_as_a_list_passes_and_changing_x_fails():
+    assert_passes(checks.check_inverted_dropout(lambda x, r, t, rng: good_dropout(x, r, t, rng).tolist()))
 
     def in_place(x, rate, training, rng):
         if training:
@@ -122,9 +122,8 @@ def test_batchnorm_train_for_one_shape_only_fails():
     assert_fails(checks.check_batchnorm_train(fixed_width), "shape (64, 4)")
 
 
-def test_batchnorm_train_returning_a_list_or_changing_x_fails():
-    assert_fails(checks.check_batchnorm_train(lambda *args, **kwargs: good_batchnorm(*args, **kwargs).tolist()),
-                 "is a list")
+def test_batchnorm_train_as_a_list_passes_and_changing_x_fails():
+    assert_passes(checks.check_batchnorm_train(lambda *args, **kwargs: good_batchnorm(*args, **kwargs).tolist()))
 
     def in_place(x, gamma, beta, eps=1e-3):
         x -= x.mean(axis=0)

@@ -1,10 +1,30 @@
-"""What every checker shares: the one-line result, the error handling, and the common tests. Introduced in 00."""
+"""What every checker shares: the one-line result, the error handling, and the one policy. Introduced in 00.
+
+The policy every ``check_*`` follows (each is tested in tests/test_checks_core.py):
+
+- **Values.** An array answer may be anything ``np.asarray`` turns into numbers: a NumPy array, a list, a
+  TensorFlow tensor or a Keras variable; a number may be a Python or NumPy scalar or a 0-d array or tensor.
+  Booleans, strings and objects are refused with a one-line reason.
+- **Precision.** Answers are compared to float64 precision, or to float32 precision (relative 1e-5) when an
+  input or the answer is float32, as TensorFlow computes by default.
+- **Arguments.** A checked function must leave its arguments unchanged (the lessons keep them, e.g. every
+  θ of an optimizer's path): a change in place is refused, saying which argument and how to avoid it.
+- **Own work.** The course's reference version (or any course_utils function) handed in as the answer is
+  refused: the exercise is to write it.
+- **Output.** What the learner's code prints while it is checked is captured, not shown; the one-line result
+  says how much was printed.
+- **Randomness.** A statistical check rejects a correct answer with probability below 1e-6, whichever way
+  the answer uses its random generator; each such check states its bound in its docstring.
+- **Choices.** In a diagnosis exercise a choice may be given as its text in any case, or as the number it names.
+"""
 from __future__ import annotations
 
+import functools
 import inspect
+import io
 import re
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -43,19 +63,66 @@ def _answer(answer: Any) -> Any:
     return getattr(answer, LEARNER_ATTRIBUTE, answer)
 
 
+class _Counter(io.TextIOBase):
+    """A stream that counts what is written to it, lines and characters, and keeps none of it."""
+
+    def __init__(self) -> None:
+        self.characters = self.lines = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.characters += len(text)
+        self.lines += text.count("\n")
+        return len(text)
+
+    def summary(self) -> str:
+        if not self.characters:
+            return ""
+        lines = max(self.lines, 1)
+        return f" (your code printed {lines:,} line{'s' if lines != 1 else ''} while it was checked; not shown)"
+
+
+def _course_function(answer: Any) -> bool:
+    """True when ``answer`` is a function of course_utils itself (a reference version), not the learner's."""
+    function = _unwrapped(answer)
+    return inspect.isfunction(function) and str(getattr(function, "__module__", "")).startswith("course_utils")
+
+
+def _unwrapped(answer: Any) -> Any:
+    """The function behind ``functools.partial`` layers and bound methods."""
+    while isinstance(answer, functools.partial):
+        answer = answer.func
+    return getattr(answer, "__func__", answer)
+
+
 def _run(name: str, body: Callable[[Callable], str], answer: Any) -> CheckResult:
-    """Run ``body(answer)``, which returns the PASS message or raises; never raise."""
+    """Run ``body(answer)``, which returns the PASS message or raises; never raise.
+
+    What the learner's code prints meanwhile is counted, not shown (a print in a sampler called 6,000
+    times would flood the notebook), and the result says how much was printed.
+    """
     answer = _answer(answer)
     if answer is None:
         return CheckResult(False, name, NOT_ATTEMPTED)
+    if _course_function(answer):
+        function = _unwrapped(answer)
+        return CheckResult(False, name, f"that is the course's own `{function.__name__}` (from {function.__module__}), "
+                                        "not yours: write the function in the cell above")
+    printed = _Counter()
     try:
-        return CheckResult(True, name, body(answer))
+        with redirect_stdout(printed), redirect_stderr(printed):
+            message = body(answer)
+        ok = True
     except _Fail as failure:
-        return CheckResult(False, name, _one_line(str(failure)))
+        ok, message = False, str(failure)
     except NotImplementedError:
         return CheckResult(False, name, NOT_ATTEMPTED)
     except Exception as error:  # the learner's code raised: report it in one line
-        return CheckResult(False, name, _one_line(f"your code raised {type(error).__name__}: {error}"))
+        ok, message = False, f"your code raised {type(error).__name__}: {error}"
+    suffix = printed.summary()
+    return CheckResult(ok, name, _one_line(message, 200 - len(suffix)) + suffix)
 
 
 # --- calling the learner's code ------------------------------------------------------------------
@@ -125,37 +192,45 @@ def _strict(hint: str, context: str = "") -> Iterator[None]:
 
 # --- what the learner returned -------------------------------------------------------------------
 
-def _ndarray(value: Any, what: str, shape: tuple | None = None) -> np.ndarray:
-    """``value`` as a float array; it must be a NumPy array (a NumPy scalar when ``shape`` is ())."""
+def _numeric(value: Any, what: str) -> np.ndarray:
+    """``value`` through ``np.asarray``: arrays, lists, tensors and variables; refused unless it gives numbers."""
     if value is None:
         raise _Fail(f"{what} is None: did you forget `return`?")
-    if isinstance(value, (list, tuple)):
-        raise _Fail(f"{what} is a {type(value).__name__}, expected a NumPy array: compute it with NumPy operations "
-                    "on whole arrays (or wrap it in np.array(...))")
-    if isinstance(value, np.generic) and shape == ():
-        value = np.asarray(value)
-    if not isinstance(value, np.ndarray):
-        raise _Fail(f"{what} is a {type(value).__name__}, expected a NumPy array")
-    if value.dtype == bool or not np.issubdtype(value.dtype, np.number):
-        raise _Fail(f"{what} has dtype {value.dtype}, expected numbers")
-    return value
+    if isinstance(value, (str, bytes, dict, set)):
+        raise _Fail(f"{what} is a {type(value).__name__}, expected numbers")
+    try:
+        array = np.asarray(value)
+    except Exception:   # ragged lists, objects NumPy cannot convert
+        raise _Fail(f"{what} is a {type(value).__name__} that np.asarray cannot turn into an array of numbers "
+                    "(rows of different lengths?)") from None
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+        kind = "booleans" if array.dtype == bool else f"{type(value).__name__} values"
+        raise _Fail(f"{what} holds {kind} (dtype {array.dtype}), expected numbers")
+    return array
+
+
+def _ndarray(value: Any, what: str, shape: tuple | None = None) -> np.ndarray:
+    """``value`` as a NumPy array of numbers: anything ``np.asarray`` converts (arrays, lists, tensors).
+
+    With ``shape`` given, a single number where an array of that shape is expected is refused here, with
+    the expected shape in the message.
+    """
+    array = _numeric(value, what)
+    if shape is not None and shape != () and array.shape == ():
+        raise _Fail(f"{what} is a single number, expected an array of shape {shape}: work on the whole array")
+    return array
 
 
 def _number(value: Any, what: str, hint: str = "return one number") -> float:
-    """``value`` as a float; it must be one number (a Python or NumPy scalar, or a 0-d array)."""
-    if value is None:
-        raise _Fail(f"{what} is None: did you forget `return`?")
-    if isinstance(value, (list, tuple)):
-        raise _Fail(f"{what} is a {type(value).__name__}, expected one number: {hint}")
+    """``value`` as a float: a Python or NumPy scalar, or a 0-d array or tensor."""
     if isinstance(value, (bool, np.bool_)):
         raise _Fail(f"{what} is {value}, expected a number")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.number):
-        if value.shape != ():
-            raise _Fail(f"{what} has shape {value.shape}, expected one number: {hint}")
-        return float(value)
-    raise _Fail(f"{what} is a {type(value).__name__}, expected a number")
+    if isinstance(value, (list, tuple)):
+        raise _Fail(f"{what} is a {type(value).__name__}, expected one number: {hint}")
+    array = _numeric(value, what)
+    if array.shape != ():
+        raise _Fail(f"{what} has shape {array.shape}, expected one number: {hint}")
+    return float(array)
 
 
 def _expect_shape(out: np.ndarray, shape: tuple, what: str, hint: str = "") -> None:
@@ -176,7 +251,9 @@ def _single(*values: Any) -> bool:
 
 
 def _close(got: Any, expected: Any, single: bool = False) -> bool:
-    """Equal to float64 precision, or to float32 precision (relative 1e-5) when ``single``."""
+    """Equal to float64 precision, or to float32 precision (relative 1e-5) when ``single`` or when ``got``
+    itself is float32 (or float16)."""
+    single = single or _single(got)
     got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
         return False
@@ -235,6 +312,23 @@ def _dense_forward(layer: Any, x: np.ndarray) -> np.ndarray:
     return out + weights[1] if len(weights) > 1 else out
 
 
+def _choice(value: Any, choices: tuple[str, ...]) -> Any:
+    """The choice ``value`` names: its text in any case and spacing, or a number equal to a numeric choice
+    (``np.float32(1.6)`` names "1.6"); anything else is returned unchanged, to be refused by the caller."""
+    if isinstance(value, str):
+        folded = {choice.lower(): choice for choice in choices}
+        return folded.get(value.strip().lower(), value.strip())
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        for choice in choices:
+            try:
+                number = float(choice)
+            except ValueError:
+                continue
+            if np.isclose(float(value), number, rtol=1e-6, atol=0.0):
+                return choice
+    return value
+
+
 def _labelled_answer(answer: Any, labels: list[str], choices: tuple[str, ...], what: str) -> dict[str, str]:
     """Validate a learner's ``{label: choice}`` dict (one of ``choices`` per label, each used once); normalised."""
     if not isinstance(answer, dict):
@@ -243,9 +337,7 @@ def _labelled_answer(answer: Any, labels: list[str], choices: tuple[str, ...], w
     if sorted(map(str, answer)) != sorted(labels):
         raise _Fail(f"the keys are {sorted(map(str, answer))}: name one {what} for each of "
                     f"{', '.join(repr(label) for label in labels)}")
-    given = {str(label): value.strip() if isinstance(value, str) else value for label, value in answer.items()}
-    folded = {choice.lower(): choice for choice in choices}
-    given = {label: folded.get(value.lower(), value) if isinstance(value, str) else value for label, value in given.items()}
+    given = {str(label): _choice(value, choices) for label, value in answer.items()}
     unknown = [value for value in given.values() if value not in choices]
     if unknown:
         raise _Fail(f"{unknown[0]!r} is not one of {', '.join(repr(choice) for choice in choices)}")
