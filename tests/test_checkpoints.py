@@ -21,7 +21,8 @@ def shakespeare_nats(model) -> float:
     """Mean negative log-probability (nats per character) of the held-out Shakespeare text, in windows of 1,000
     characters, as notebook 06 measures it."""
     train_text, val_text = cu.text.shakespeare_split()
-    ids = np.array([sorted(set(train_text)).index(c) for c in val_text])
+    index = {char: i for i, char in enumerate(sorted(set(train_text)))}   # built once, not once per character
+    ids = np.array([index[char] for char in val_text])
     n = (len(ids) - 1) // 1_000
     x, y = ids[:n * 1_000].reshape(n, 1_000), ids[1:n * 1_000 + 1].reshape(n, 1_000)
     logits = model.predict(x, batch_size=32, verbose=0).astype(np.float64)
