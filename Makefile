@@ -3,7 +3,8 @@
 #                notebook it lacks (never overwriting one) and start JupyterLab there
 #   make test    set up .venv (first time only) and run the whole test suite
 # Other targets: execute (re-run notebooks in full mode and store their outputs),
-# bench (time and memory table; STORE=1 also stores the full-mode run like execute), student (class handouts:
+# bench (time and memory table; STORE=1 also stores the full-mode run like execute), bench-suite (time and count
+# of `make test` in a fresh clone, quoted by the README), student (class handouts:
 # solutions removed, outputs cleared), lab-instructor (JupyterLab on notebooks/, solutions included), data (rebuild data/, keeping the checkpoints),
 # checkpoints (train the shipped models by running their notebooks in full mode; the 05 CNN takes about 10 min),
 # doctor (check the installation and the data files), clean.
@@ -19,7 +20,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 LEARNER_DIR ?= my-course
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab lab-instructor test execute bench student data checkpoints doctor clean
+.PHONY: lab lab-instructor test execute bench bench-suite student data checkpoints doctor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); run make PYTHON=python3.11 ...")'
@@ -45,14 +46,16 @@ lab-instructor: $(STAMP)
 	cd notebooks && ../$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG)
 
 test: $(STAMP)
-	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 --durations=10 tests notebooks
+	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15 tests
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py --inplace $(NOTEBOOKS)
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py $(if $(filter 1,$(STORE)),--store) $(NOTEBOOKS)
+
+bench-suite: $(STAMP)
+	$(BIN)/python tools/bench.py --suite
 
 student: $(STAMP)
 	$(BIN)/python tools/make_student.py --out build/student $(NOTEBOOKS)

@@ -18,7 +18,7 @@ def doctor() -> int:
     except Exception as error:  # report, don't crash: this is the tool people run when things are broken
         print(f"PROBLEM setup(): {type(error).__name__}: {error}")
         return 1
-    for module in ("numpy", "matplotlib", "ipywidgets", "gensim", "jupyterlab", "nbval"):
+    for module in ("numpy", "matplotlib", "ipywidgets", "gensim", "jupyterlab", "nbclient"):
         try:
             version = __import__(module).__version__
             print(f"  {module} {version}")

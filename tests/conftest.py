@@ -41,3 +41,29 @@ def edit_manifest():
 
     return edit
 
+
+
+def _quick_seconds() -> dict[str, float]:
+    """Each notebook's measured quick-mode time (BENCHMARKS.json), to schedule the longest runs first."""
+    try:
+        rows = json.loads((ROOT / "BENCHMARKS.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    return {Path(row["notebook"]).stem: row["wall_s"] for row in rows if row.get("mode") == "quick"}
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """Run the notebooks first, longest first, then everything else in the usual order.
+
+    With ``--dist loadgroup`` each test is its own unit of work, handed to whichever worker is free, in this
+    order; a notebook run (a minute) started last would leave the other worker idle at the end.
+    """
+    seconds = _quick_seconds()
+
+    def key(item) -> tuple:
+        if item.nodeid.startswith("tests/test_student_copies.py::"):
+            stem = item.callspec.id if hasattr(item, "callspec") else ""
+            return (0, -seconds.get(stem, 60.0))
+        return (1, 0.0)
+
+    items.sort(key=key)   # stable: the other tests keep their order

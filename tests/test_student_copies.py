@@ -1,70 +1,39 @@
-"""Every student copy runs top to bottom in quick mode with no exercise solved, and its lessons hold.
+"""Every notebook, run once: its student copy, unsolved, top to bottom in quick mode.
 
-A student copy has each solution replaced by ``raise NotImplementedError()``. Skipping an exercise must
-never break a later cell: lesson cells fall back to the course's reference version. So the only cells
-allowed to report a problem are the exercises' check cells, and each must say "not attempted yet".
-The same run records the notebook's headline numbers in quick mode, on which the lesson claims of
-tests/lesson_claims.py are checked. Each notebook is its own test class, so that with ``--dist loadscope``
-(the Makefile's test command) the runs are spread over both workers.
+A student copy has each solution replaced by ``raise NotImplementedError()``. That one run checks four things:
+no cell raises (skipping an exercise never breaks a later cell: lesson cells fall back to the course's version),
+every check cell says "not attempted", the lessons of tests/lesson_claims.py hold on the numbers the run records,
+and every cell tagged ``nbval-check-output`` prints what the stored full-mode run printed. The worked solutions
+are not executed here: tests/test_notebooks.py runs each against its checker, and each checker compares with the
+reference version the unsolved run uses, so one run per notebook covers both (see tests/notebook_run.py).
+
+Each notebook is one test; tests/conftest.py schedules them first, longest first, so that with
+``--dist loadgroup`` (the Makefile's test command) the two workers share them evenly.
 """
-import json
-
-import nbformat
-from nbclient import NotebookClient
+import pytest
 
 from course_utils import checks
-from tests import lesson_claims
+from tests import lesson_claims, notebook_run
 from tools import nbtools
 
 NOTEBOOKS = nbtools.notebooks()
 
 
-def execute_student_copy(path, tmp_path, monkeypatch):
-    """Run the student copy of ``path`` in quick mode; return the executed notebook and its records."""
-    record_file = tmp_path / "records.jsonl"
-    monkeypatch.setenv("COURSE_QUICK", "1")
-    monkeypatch.setenv("COURSE_RECORD", str(record_file))
-    monkeypatch.setenv("MPLBACKEND", "agg")
-    nb = nbtools.student_copy(nbtools.read(path))
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    lines = record_file.read_text().splitlines() if record_file.exists() else []
-    return nb, {entry["name"]: entry["value"] for entry in map(json.loads, lines)}
-
-
-def text_of(cell) -> str:
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type in ("execute_result", "display_data"):
-            parts.append(output.get("data", {}).get("text/plain", ""))
-        elif output.output_type == "error":
-            parts.append(f"{output.ename}: {output.evalue}")
-    return "".join(parts)
-
-
-class _StudentCopy:
-    """One class per notebook (below), so that ``--dist loadscope`` gives each run its own worker slot."""
-
-    path = None
-
-    def test_runs_unsolved_and_its_lessons_hold(self, tmp_path, monkeypatch):
-        nb, records = execute_student_copy(self.path, tmp_path, monkeypatch)
-        cells = nbtools.code_cells(nb)
-        errors = [(index, text_of(cell)) for index, cell in enumerate(cells)
-                  if any(output.output_type == "error" for output in cell.outputs)]
-        assert not errors, f"code cell {errors[0][0]} raised in the unsolved student copy: {errors[0][1][-500:]}"
-        check_cells = [cell for cell in cells if "checks.check_" in cell.source]
-        assert len(check_cells) == len(nbtools.exercises(nbtools.read(self.path)))
-        for cell in check_cells:
-            assert "[FAIL] " in text_of(cell) and checks.NOT_ATTEMPTED in text_of(cell), (
-                f"the check {cell.source.strip()!r} should say 'not attempted', printed {text_of(cell)!r}")
-        broken = lesson_claims.check(self.path.stem, records)
-        assert not broken, "a lesson does not hold in quick mode:\n" + "\n".join(broken)
-
-
-for _path in NOTEBOOKS:
-    _name = f"TestStudentCopy_{_path.stem}"
-    globals()[_name] = type(_name, (_StudentCopy,), {"path": _path})
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def test_student_copy_runs_unsolved_and_its_lessons_hold(path, tmp_path):
+    stored = nbtools.read(path)
+    nb = nbtools.student_copy(stored)
+    records = notebook_run.execute(nb, path.parent, tmp_path / "records.jsonl")
+    raised = notebook_run.errors(nb)
+    assert not raised, f"code cell {raised[0][0]} raised in the unsolved student copy: {raised[0][1][-500:]}"
+    check_cells = [cell for cell in nbtools.code_cells(nb) if "checks.check_" in cell.source]
+    assert len(check_cells) == len(nbtools.exercises(stored))
+    for cell in check_cells:
+        printed = notebook_run.text_of(cell)
+        assert "[FAIL] " in printed and checks.NOT_ATTEMPTED in printed, (
+            f"the check {cell.source.strip()!r} should say 'not attempted', printed {printed!r}")
+    broken = lesson_claims.check(path.stem, records)
+    assert not broken, "a lesson does not hold in quick mode:\n" + "\n".join(broken)
+    exercise_or_check = lambda source: nbtools.BEGIN in source or "checks.check_" in source   # checked above
+    changed = notebook_run.output_differences(stored, nb, skip=exercise_or_check)
+    assert not changed, "a checked output differs from the stored run:\n" + "\n".join(changed)
