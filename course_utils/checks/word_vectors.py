@@ -109,8 +109,25 @@ def check_noise_distribution(noise_distribution: Callable[..., np.ndarray]) -> C
 
 # --- analogies -----------------------------------------------------------------------------------
 
-def _analogy_cases() -> list[tuple[str, str, str, np.ndarray, list[str], str, str]]:
-    """Hidden analogy questions on made-up vectors: (a, b, c, vectors, words, answer, what the case tests)."""
+_LONG_WINS = "a long vector won: normalize every row to length 1, then take cosines, not raw dot products"
+_LEAVE_OUT = "leave the question's three words out of the candidates"
+
+
+def _in_basis(rng: np.random.Generator, d: int, rows: list[list[float]], noise: float = 0.01) -> np.ndarray:
+    """Vectors with the given coordinates in a random orthonormal basis of R^d, plus a little noise (no ties)."""
+    coords = np.array([row + [0.0] * (d - len(row)) for row in rows])
+    basis, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    return coords @ basis.T + rng.normal(scale=noise, size=coords.shape)
+
+
+def _analogy_cases() -> list[tuple[str, str, str, np.ndarray, list[str], str, str, dict[str, str]]]:
+    """Hidden analogy questions on made-up vectors: (a, b, c, vectors, words, answer, what the case tests, traps).
+
+    ``traps`` maps a wrong answer that a typical mistake gives on this case to what that mistake is; the key
+    "question word" stands for any of a, b and c. Each typical mistake first fails on the case whose trap names it:
+    leaving a, b, c in (case 2), 3CosMul (2), rows not normalized (3), Euclidean distance (5), the offset of raw
+    vectors (6), a, b, c excluded with a score of 0 instead of −inf (7).
+    """
     rng = np.random.default_rng(72)
     cases = []
     # 1. A clean parallelogram: queen = king − man + woman, with distractors.
@@ -120,8 +137,29 @@ def _analogy_cases() -> list[tuple[str, str, str, np.ndarray, list[str], str, st
     base["woman"] = base["man"] + gender
     base["queen"] = base["king"] + gender + rng.normal(scale=0.05, size=d)
     words = list(base)
-    cases.append(("man", "king", "woman", np.array([base[w] for w in words]), words, "queen", "a clean parallelogram"))
-    # 2. The nearest vector to b − a + c is b itself: it must be excluded.
+    cases.append(("man", "king", "woman", np.array([base[w] for w in words]), words, "queen", "a clean parallelogram",
+                  {"question word": _LEAVE_OUT}))
+    # 2. 3CosAdd and 3CosMul disagree: "chilly" is almost b (cosines 0.99 with b, 0 with c, 0.05 with a: score
+    #    0.94), "darker" is half-way (0.5 with b, 0.45 with c: 0.90); the product of shifted cosines prefers "darker"
+    #    (1.08 against 0.99). b and c score 1 here: without leaving them out, one of them is the answer. float32.
+    rows = [[1.0], [0, 1.0], [0, 0, 1.0], [0.05, 0.99, 0, 0.131], [0.05, 0.5, 0.45, 0, 0.7382],
+            [0, 0.3, -0.3, 0, 0, 0.906], [-0.2, 0.1, 0.2, 0, 0, 0, 0.95]]
+    words = ["cold", "colder", "dark", "chilly", "darker", "stone", "bird"]
+    cases.append(("cold", "colder", "dark", _in_basis(rng, 30, rows).astype(np.float32), words, "chilly",
+                  "3CosAdd and 3CosMul disagree", {"question word": _LEAVE_OUT,
+                  "darker": "that is 3CosMul (a product of cosines): take the largest cosine with b − a + c "
+                            "(3CosAdd)"}))
+    # 3. Candidates of wildly different lengths: without normalizing rows, the long "huge" wins a dot product.
+    d = 40
+    words = ["small", "smaller", "big", "bigger", "huge", "tiny"]
+    v = {w: rng.normal(size=d) for w in words}
+    v["smaller"] = v["small"] + np.ones(d) * 0.7
+    v["bigger"] = v["big"] + np.ones(d) * 0.7 + rng.normal(scale=0.05, size=d)
+    v["huge"] = (v["big"] + np.ones(d) * 0.7) * 25.0 + rng.normal(scale=8.0, size=d)      # long, roughly that way
+    vectors = np.array([v[w] for w in words])
+    cases.append(("small", "smaller", "big", vectors, words, "bigger", "vectors of very different lengths",
+                  {"question word": _LEAVE_OUT, "huge": _LONG_WINS}))
+    # 4. The nearest vector to b − a + c is b itself: it must be excluded.
     d = 40
     words = ["paris", "france", "rome", "italy", "spain", "madrid"]
     vectors = rng.normal(size=(len(words), d))
@@ -131,41 +169,68 @@ def _analogy_cases() -> list[tuple[str, str, str, np.ndarray, list[str], str, st
     noise = rng.normal(size=d)
     noise -= (noise @ target) * target                          # orthogonal to the target
     vectors[3] = target + 1.7 * noise / np.linalg.norm(noise)   # cos ≈ 0.5 with the target: below france's ≈ 0.58
-    cases.append(("paris", "france", "rome", vectors, words, "italy", "b − a + c is closest to a question word"))
-    # 3. Lengths differ wildly: without normalising rows, a long vector wins.
-    words = ["small", "smaller", "big", "bigger", "huge", "tiny"]
-    v = {w: rng.normal(size=d) for w in words}
-    v["smaller"] = v["small"] + np.ones(d) * 0.7
-    v["bigger"] = v["big"] + np.ones(d) * 0.7 + rng.normal(scale=0.05, size=d)
-    v["huge"] = (v["big"] + np.ones(d) * 0.7) * 25.0 + rng.normal(scale=8.0, size=d)      # long, roughly that way
-    vectors = np.array([v[w] for w in words])
-    cases.append(("small", "smaller", "big", vectors, words, "bigger", "vectors of very different lengths"))
-    # 4. A larger random vocabulary with a planted answer, float32.
+    cases.append(("paris", "france", "rome", vectors, words, "italy", "b − a + c is closest to a question word",
+                  {"question word": _LEAVE_OUT}))
+    # 5. The answer points exactly along b − a + c but is 10 times longer; "port" is short and 60° off, so it is
+    #    the nearest point to b − a + c by Euclidean distance (1.5 against 8.3).
+    t = np.array([-1.0, 1.0, 1.0]) / np.sqrt(3)
+    rows = [[1.0], [0, 1.0], [0, 0, 1.0], list(10 * t), list(0.5 * t) + [0.866], [0, 0, 0, 0, 1.0],
+            [0.3, -0.3, 0, 0, 0, 0.906]]
+    words = ["sea", "ship", "land", "car", "port", "sky", "rock"]
+    cases.append(("sea", "ship", "land", _in_basis(rng, 25, rows), words, "car", "a long answer, a short distractor",
+                  {"question word": _LEAVE_OUT, "port": "that is the nearest by Euclidean distance: take the "
+                   "largest cosine, where lengths do not count"}))
+    # 6. The question word a is 60 times longer than b and c: the raw b − a + c points almost exactly at −a, which
+    #    "anti" is; after normalizing, the answer is "flew" (scores 1.73 against 1).
+    rows = [[60.0], [0, 1.0], [0, 0, 1.0], list(t), [-1.0], [0, 0, 0, 1.0], [0.2, 0.4, 0, 0, 0.894]]
+    words = ["walk", "walked", "fly", "flew", "anti", "other", "mixed"]
+    cases.append(("walk", "walked", "fly", _in_basis(rng, 25, rows), words, "flew", "a 60 times longer a",
+                  {"question word": _LEAVE_OUT, "anti": "a long question word dominated b − a + c: normalize each "
+                   "vector to length 1 before the offset"}))
+    # 7. Every candidate scores below 0 (cosines −0.65 to −0.95 with b − a + c, scores below −1): a, b and c must
+    #    be left out with −inf, not with a score of 0 (or −1), which would beat every candidate.
+    t = np.array([-1.0, 1.0, 1.0, 0, 0, 0, 0, 0]) / np.sqrt(3)
+    def away(cos: float, k: int) -> list[float]:
+        side = np.zeros(8)
+        side[3 + k] = 1.0
+        return list(cos * t + np.sqrt(1 - cos ** 2) * side)
+    rows = [[1.0], [0, 1.0], [0, 0, 1.0], away(-0.65, 0), away(-0.8, 1), away(-0.9, 2), away(-0.75, 3),
+            away(-0.95, 4)]
+    words = ["up", "down", "in", "out", "over", "under", "on", "off"]
+    cases.append(("up", "down", "in", _in_basis(rng, 20, rows), words, "out", "every other word scores below 0",
+                  {"question word": "every other word scores below 0 here: give a, b and c the score -np.inf, "
+                   "not 0, so that none of them can win"}))
+    # 8. A larger random vocabulary with a planted answer, float32.
     n, d = 500, 50
     vectors = rng.normal(size=(n, d)).astype(np.float32)
     words = [f"w{i}" for i in range(n)]
     vectors[3] = (vectors[1] - vectors[0] + vectors[2]) * 0.5 + rng.normal(scale=0.02, size=d)
-    cases.append(("w0", "w1", "w2", vectors, words, "w3", "500 float32 vectors"))
+    cases.append(("w0", "w1", "w2", vectors, words, "w3", "500 float32 vectors", {"question word": _LEAVE_OUT}))
     return cases
 
 
 def check_solve_analogy(solve_analogy: Callable[..., str]) -> CheckResult:
-    """Check an analogy solver (3CosAdd with the question's words excluded) on hidden questions. Introduced in 07."""
+    """Check an analogy solver (3CosAdd: unit vectors, the largest cosine with b − a + c, the question's words
+    excluded) on 8 hidden questions built so that each typical mistake answers differently. Introduced in 07.
+
+    Caught, each with its own hint: a, b, c left in; a, b, c given the score 0 instead of −inf (a case where every
+    other score is negative); the offset b − a + c of raw vectors (a 60 times longer a); rows not normalized (a
+    long candidate wins a dot product); the Euclidean nearest neighbour; 3CosMul.
+    """
 
     def body(solve_analogy: Callable) -> str:
-        for a, b, c, vectors, words, answer, what in _analogy_cases():
-            got = _call(solve_analogy, a, b, c, vectors, list(words), context=f"for {a}:{b} :: {c}:? ({what})")
+        for a, b, c, vectors, words, answer, what, traps in _analogy_cases():
+            question = f"{a}:{b} :: {c}:?"
+            got = _call(solve_analogy, a, b, c, vectors, list(words), context=f"for {question} ({what})")
             if not isinstance(got, str):
-                raise _Fail(f"returned a {type(got).__name__} for {a}:{b} :: {c}:?: return the word, a str")
+                raise _Fail(f"returned a {type(got).__name__} for {question}: return the word, a str")
             if got == answer:
                 continue
-            if got in (a, b, c):
-                raise _Fail(f"answered {got!r} for {a}:{b} :: {c}:? ({what}): leave the question's three words out "
-                            "of the candidates")
-            raise _Fail(f"answered {got!r} for {a}:{b} :: {c}:? ({what}), expected {answer!r}: normalise every "
-                        "vector to length 1, then take the largest cosine with b − a + c")
-        return "solves 4 hidden analogies: a clean parallelogram, an answer that is not a question word, vectors of " \
-               "very different lengths, 500 float32 vectors"
+            hint = traps.get("question word" if got in (a, b, c) else got,
+                             "normalize every vector to length 1, then take the largest cosine with b − a + c")
+            raise _Fail(f"answered {got!r} for {question} ({what}), expected {answer!r}: {hint}")
+        return ("solves 8 hidden analogies: float32, vectors of very different lengths, every other score negative; "
+                "not fooled like raw offsets, Euclidean distance or 3CosMul")
 
     return _run("check_solve_analogy", body, solve_analogy)
 
