@@ -33,12 +33,86 @@ def loop_saliency(model, images, class_index):           # one image at a time
     return np.stack(maps)
 
 
+def gather_saliency(model, images, class_index):        # the notebook's solution, as a learner writes it
+    x = tf.convert_to_tensor(images, dtype=tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = tf.gather(model(x, training=False), class_index, axis=1, batch_dims=1)
+    return np.max(np.abs(tape.gradient(scores, x).numpy()), axis=-1)
+
+
 def test_saliency_right_answers_pass():
     assert_passes(checks.check_saliency_map(one_hot_saliency))
     assert_passes(checks.check_saliency_map(loop_saliency))
-    assert_passes(checks.check_saliency_map(explainability.saliency_map))
+    assert_passes(checks.check_saliency_map(gather_saliency))
     as_tensor = lambda model, images, class_index: tf.constant(one_hot_saliency(model, images, class_index))
     assert_passes(checks.check_saliency_map(as_tensor))
+    as_list = lambda model, images, class_index: one_hot_saliency(model, images, class_index).tolist()
+    assert_passes(checks.check_saliency_map(as_list))                  # any value np.asarray converts
+
+
+def test_saliency_the_course_own_version_is_refused():
+    assert_fails(checks.check_saliency_map(explainability.saliency_map), "course's own")
+
+
+def training_mode_saliency(model, images, class_index):   # training=True: dropout and batch statistics are on
+    x = tf.convert_to_tensor(images)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = tf.gather(model(x, training=True), class_index, axis=1, batch_dims=1)
+    return np.max(np.abs(tape.gradient(scores, x).numpy()), axis=-1)
+
+
+def test_saliency_in_training_mode_fails_with_a_hint():
+    result = checks.check_saliency_map(training_mode_saliency)
+    assert_fails(result, "call the model with training=False (or model(x)) so dropout and batch norm behave as at "
+                         "test time")
+    assert len(result.message) <= 200
+
+
+def test_saliency_hidden_models_have_batch_norm_and_dropout_that_training_mode_changes():
+    for model, weights, images, chosen, _ in explainability._saliency_cases():
+        kinds = {type(layer).__name__ for layer in model.layers}
+        assert {"BatchNormalization", "Dropout"} <= kinds
+        test_time = gather_saliency(model, images, chosen)
+        training = training_mode_saliency(model, images, chosen)
+        model.set_weights(weights)
+        assert not np.allclose(training, test_time, rtol=1e-3, atol=1e-6)
+
+
+def test_saliency_hidden_models_are_restored_after_a_training_mode_answer():
+    cases = explainability._saliency_cases()
+    assert_fails(checks.check_saliency_map(training_mode_saliency), "training=False")
+    for model, weights, *_ in cases:
+        assert all(np.array_equal(now, then) for now, then in zip(model.get_weights(), weights))
+    assert_passes(checks.check_saliency_map(gather_saliency))
+
+
+def test_saliency_that_trains_the_model_fails():
+    def one_step_of_training(model, images, class_index):   # takes the gradient of the weights, and applies it
+        x = tf.convert_to_tensor(images)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            scores = tf.gather(model(x), class_index, axis=1, batch_dims=1)
+        g_x, *g_w = tape.gradient(scores, [x, *model.trainable_variables])
+        keras.optimizers.SGD(0.1).apply_gradients(zip(g_w, model.trainable_variables))
+        return np.max(np.abs(g_x.numpy()), axis=-1)
+
+    assert_fails(checks.check_saliency_map(one_step_of_training), "changed the model's weights")
+    assert_passes(checks.check_saliency_map(gather_saliency))
+
+
+def test_building_the_hidden_models_leaves_the_learners_random_generators_alone():
+    import random
+
+    explainability._saliency_cases.cache_clear()
+    np.random.seed(5)
+    random.seed(5)
+    expected = (np.random.random(), random.random())
+    np.random.seed(5)
+    random.seed(5)
+    assert_passes(checks.check_saliency_map(gather_saliency))        # builds the hidden models again
+    assert (np.random.random(), random.random()) == expected
 
 
 def test_saliency_stub_and_none_are_not_attempted():
@@ -57,9 +131,8 @@ def test_saliency_stub_and_none_are_not_attempted():
     (lambda m, x, c: np.abs(gradient(m, x, c)), "reduce the channel axis"),
     (lambda m, x, c: np.abs(gradient(m, x, c)).max(axis=-1) * 2, "expected"),
     (lambda m, x, c: np.ones(x.shape[:3]), "expected"),                           # hard-coded
-    (lambda m, x, c: list(np.abs(gradient(m, x, c)).max(axis=-1)), "expected a NumPy array"),
 ], ids=["signed", "channel-mean", "channel-sum", "first-class", "predicted", "all-classes", "no-reduction",
-        "scaled", "constant", "list"])
+        "scaled", "constant"])
 def test_saliency_wrong_answers_fail_with_a_hint(wrong, says):
     assert_fails(checks.check_saliency_map(wrong), says)
 
@@ -77,9 +150,36 @@ def vectorized_cam(feature_maps, gradients):
     return np.clip(np.einsum("nk,nhwk->nhw", alpha, feature_maps), 0, None)
 
 
+def mean_cam(feature_maps, gradients):                  # the notebook's solution, as a learner writes it
+    weights = gradients.mean(axis=(1, 2), keepdims=True)
+    return np.maximum((weights * feature_maps).sum(axis=-1), 0.0)
+
+
 def test_grad_cam_right_answers_pass():
     assert_passes(checks.check_grad_cam_map(vectorized_cam))
-    assert_passes(checks.check_grad_cam_map(explainability.grad_cam_map))
+    assert_passes(checks.check_grad_cam_map(mean_cam))
+    assert_fails(checks.check_grad_cam_map(explainability.grad_cam_map), "course's own")
+
+
+def float32_cam(feature_maps, gradients):               # in float32, as TensorFlow's arrays are
+    a, g = feature_maps.astype(np.float32), gradients.astype(np.float32)
+    return np.maximum((g.mean(axis=(1, 2), keepdims=True) * a).sum(axis=-1), 0.0)
+
+
+def tensorflow_cam(feature_maps, gradients):            # with TensorFlow operations: a float32 tf.Tensor
+    a, g = tf.convert_to_tensor(feature_maps, tf.float32), tf.convert_to_tensor(gradients, tf.float32)
+    return tf.nn.relu(tf.reduce_sum(tf.reduce_mean(g, axis=(1, 2), keepdims=True) * a, axis=-1))
+
+
+def test_grad_cam_float32_tensor_and_list_answers_pass():
+    assert_passes(checks.check_grad_cam_map(float32_cam))
+    assert_passes(checks.check_grad_cam_map(tensorflow_cam))
+    assert_passes(checks.check_grad_cam_map(lambda a, g: mean_cam(a, g).tolist()))
+
+
+def test_grad_cam_in_float64_is_still_compared_to_float64_precision():
+    assert_fails(checks.check_grad_cam_map(lambda a, g: mean_cam(a, g) * (1 + 1e-6)), "expected")
+    assert_passes(checks.check_grad_cam_map(lambda a, g: (mean_cam(a, g) * (1 + 1e-6)).astype(np.float32)))
 
 
 def test_grad_cam_stub_is_not_attempted():
@@ -109,7 +209,9 @@ def test_grad_cam_that_changes_its_input_in_place_fails():
 
 
 def test_name_the_maps():
-    assert_passes(checks.check_name_the_maps(explainability.name_the_maps))
+    right = {"A": "Grad-CAM", "B": "saliency", "C": "integrated gradients", "D": "SmoothGrad"}
+    assert_passes(checks.check_name_the_maps(lambda: dict(right)))
+    assert_fails(checks.check_name_the_maps(explainability.name_the_maps), "course's own")
     assert_fails(checks.check_name_the_maps(stub), "not attempted")
     swapped = {"A": "saliency", "B": "Grad-CAM", "C": "integrated gradients", "D": "SmoothGrad"}
     assert_fails(checks.check_name_the_maps(lambda: swapped), "2 of 4 wrong; A is not 'saliency'")
@@ -133,3 +235,19 @@ def test_mystery_maps_have_the_features_the_hints_describe():
     assert set(maps) == {"A", "B", "C", "D"} and all(m.shape == (28, 28) for m in maps.values())
     assert np.all(by_method["integrated gradients"][image[..., 0] == 0] == 0)   # zero on the black background
     assert by_method["Grad-CAM"].max() == pytest.approx(1.0)
+
+
+def test_the_mystery_image_of_notebook_10_was_not_shown_before_with_its_maps():
+    from course_utils import data
+    from tools import nbtools
+
+    cells = nbtools.code_cells(nbtools.read(nbtools.NOTEBOOK_DIR / "10_explainability.ipynb"))
+    lines = [line for cell in cells for line in cell.source.splitlines()]
+    show_classes = next(line for line in lines if line.startswith("show_classes = "))
+    mystery = next(line for line in lines if line.startswith("mystery_index = "))
+    labels = "fashion-mnist/t10k-labels-idx1-ubyte.xz"
+    y_test = data._parse_idx(data._read_xz(labels), labels)          # the test labels alone: fast
+    namespace = {"np": np, "y_test": y_test, "N_SHOW": 6}          # no `show`: the six images shown above
+    exec(show_classes + "\n" + mystery, namespace)
+    assert 0 <= namespace["mystery_index"] < len(y_test)
+    assert y_test[namespace["mystery_index"]] not in namespace["show_classes"]   # shown images are of these classes

@@ -52,11 +52,11 @@ def two_input(use_extra=True, use_image=True, n_inputs=2):
     pixels, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))
     parts = []
     if use_image:
-        parts.append(layers.Flatten()(pixels))
+        parts.append(layers.Dense(16, activation="relu")(layers.Flatten()(pixels)))
     if use_extra:
         parts.append(extra)
     merged = layers.Concatenate()(parts) if len(parts) > 1 else parts[0]
-    outputs = layers.Dense(10, activation="softmax")(layers.Dense(16, activation="relu")(merged))
+    outputs = layers.Dense(10, activation="softmax")(merged)
     if not use_image:
         return keras.Model(extra, outputs)
     return keras.Model([pixels, extra] if n_inputs == 2 else pixels, outputs)
@@ -67,6 +67,54 @@ def test_two_input_model():
     assert_fails(checks.check_two_input_model(stub), "not attempted")
     assert_fails(checks.check_two_input_model(lambda: two_input(use_extra=False, n_inputs=1)), "1 input(s)")
     assert_fails(checks.check_two_input_model(lambda: two_input(use_image=False)), "1 input(s)")
+
+
+def test_two_input_model_other_right_ways_pass():
+    def with_ops_and_a_sequential_branch():             # a nested Sequential branch, keras.ops.concatenate
+        image, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))
+        features = keras.Sequential([layers.Flatten(), layers.Dense(32, activation="relu")])(image)
+        merged = keras.ops.concatenate([extra, features], axis=-1)
+        return keras.Model([extra, image], layers.Dense(10, activation="softmax")(merged))
+
+    def two_dense_layers_and_a_dense_on_the_numbers():
+        image, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))
+        features = layers.Dense(32, activation="relu")(layers.Dense(64, activation="relu")(layers.Flatten()(image)))
+        merged = layers.concatenate([features, layers.Dense(4)(extra)])
+        hidden = layers.Dense(16, activation="relu")(merged)
+        return keras.Model([image, extra], layers.Dense(10, activation="softmax")(hidden))
+
+    assert_passes(checks.check_two_input_model(with_ops_and_a_sequential_branch))
+    assert_passes(checks.check_two_input_model(two_dense_layers_and_a_dense_on_the_numbers))
+
+
+def test_two_input_model_without_a_dense_layer_before_the_concatenation_fails():
+    def dense_after_concatenating():                    # the flattened pixels go straight into Concatenate
+        image, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))
+        merged = layers.Concatenate()([layers.Flatten()(image), extra])
+        hidden = layers.Dense(64, activation="relu")(merged)
+        return keras.Model([image, extra], layers.Dense(10, activation="softmax")(hidden))
+
+    result = checks.check_two_input_model(dense_after_concatenating)
+    assert_fails(result, "the flattened image goes into Concatenate without a Dense layer")
+    assert len(result.message) <= 200
+
+
+def test_two_input_model_that_adds_instead_of_concatenating_fails():
+    def added():                                        # Add needs equal widths: a Dense(2) on the image
+        image, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))
+        features = layers.Dense(2, activation="relu")(layers.Flatten()(image))
+        merged = layers.Add()([features, extra])
+        return keras.Model([image, extra], layers.Dense(10, activation="softmax")(merged))
+
+    def added_with_plus():                              # the same with +, and a Dense on each input
+        image, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))
+        features = layers.Dense(64, activation="relu")(layers.Flatten()(image)) + layers.Dense(64)(extra)
+        return keras.Model([image, extra], layers.Dense(10, activation="softmax")(features))
+
+    for make in (added, added_with_plus):
+        result = checks.check_two_input_model(make)
+        assert_fails(result, "joined with Add")
+        assert "layers.Concatenate()" in result.message and len(result.message) <= 200
 
 
 def test_two_input_model_that_ignores_an_input():

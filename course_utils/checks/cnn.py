@@ -112,7 +112,10 @@ def _conv_case(rng: np.random.Generator, image_shape: tuple, dtype: Any, kernel_
 
 
 def check_conv2d(conv2d: Callable[..., np.ndarray]) -> CheckResult:
-    """Check a 2-D cross-correlation with stride and zero padding against tf.nn.conv2d. Introduced in 05."""
+    """Check a 2-D cross-correlation with stride and zero padding against tf.nn.conv2d. Introduced in 05.
+
+    The output may be any array ``np.asarray`` converts (a list, a TensorFlow tensor); it is compared to float32
+    precision when the image or the output is float32 (TensorFlow's default), to float64 precision otherwise."""
 
     def body(conv2d: Callable[..., np.ndarray]) -> str:
         rng = np.random.default_rng(12)
@@ -133,24 +136,25 @@ def check_conv2d(conv2d: Callable[..., np.ndarray]) -> CheckResult:
             if out.shape != _sizes(image_shape, kernel_shape, stride, padding):
                 raise _Fail(_size_problem(out.shape, image_shape, kernel_shape, stride, padding))
             expected = _tf_conv2d(image, kernel, stride, padding)
-            if _close(out, expected, _single(image)):
+            single = _single(image, out)     # float32 precision when the image or the answer is float32
+            if _close(out, expected, single):
                 continue
             if np.issubdtype(out.dtype, np.integer):
                 raise _Fail(f"the output has dtype {out.dtype} {setting}, so the sums were cut to whole numbers: "
                             "create the output as floats, e.g. np.zeros((rows, columns))")
             for flipped in (kernel[::-1, ::-1], kernel[::-1, :], kernel[:, ::-1]):
-                if _close(out, _tf_conv2d(image, flipped, stride, padding), _single(image)):
+                if _close(out, _tf_conv2d(image, flipped, stride, padding), single):
                     raise _Fail("the kernel is flipped: that is the convolution of signal processing; deep learning "
                                 "layers compute the cross-correlation, window × kernel as it is (no [::-1])")
-            if _close(out, np.maximum(expected, 0.0), _single(image)):
+            if _close(out, np.maximum(expected, 0.0), single):
                 raise _Fail("the output has no negative values: conv2d returns the plain sums, the non-linearity "
                             "(ReLU) is a separate step")
-            if _close(out, expected / kernel.size, _single(image)):
+            if _close(out, expected / kernel.size, single):
                 raise _Fail("the output is the mean of window × kernel: take the sum")
             if padding > 0:
                 for mode in ("edge", "reflect", "symmetric"):
                     padded = np.pad(image.astype(np.float64), padding, mode=mode)
-                    if _close(out, _tf_conv2d(padded, kernel, stride, 0), _single(image)):
+                    if _close(out, _tf_conv2d(padded, kernel, stride, 0), single):
                         raise _Fail(f"the image is padded with mode='{mode}': padding adds zeros "
                                     "(np.pad's default, mode='constant')")
             raise _Fail(f"{_worst(out, expected, 'output')} {setting} (tf.nn.conv2d's value)")

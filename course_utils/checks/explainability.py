@@ -41,9 +41,37 @@ _REFERENCE_SALIENCY, _REFERENCE_CAM = saliency_map, grad_cam_map   # the checker
 
 # --- check_saliency_map --------------------------------------------------------------------------
 
+_TRAINING_MODE = ("your code ran the model in training mode (its batch-norm statistics changed): call the model with "
+                  "training=False (or model(x)) so dropout and batch norm behave as at test time")
+
+
+def _seeded_weights(model: Any, rng: np.random.Generator) -> list[np.ndarray]:
+    """Weights for every layer of a small hidden model, drawn from ``rng``: batch norm gets a scale, shift and
+    moving statistics far from 1 and 0, so that the test-time map differs from the training-mode one."""
+    from keras import layers
+
+    weights = []
+    for layer in model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            size = layer.get_weights()[0].shape
+            weights += [rng.uniform(0.5, 1.5, size), rng.normal(0.0, 0.3, size),      # γ, β
+                        rng.normal(0.0, 0.3, size), rng.uniform(0.5, 2.0, size)]     # moving mean and variance
+        else:
+            for w in layer.get_weights():                                    # kernels scaled by 1/√fan-in, biases
+                scale = 1.0 / np.sqrt(np.prod(w.shape[:-1])) if w.ndim > 1 else 0.1
+                weights.append(rng.normal(0.0, scale, w.shape))
+    return [w.astype("float32") for w in weights]
+
+
 @lru_cache(maxsize=1)
-def _saliency_cases() -> list[tuple[Any, np.ndarray, np.ndarray, str]]:
-    """Small seeded models of three kinds and shapes, with inputs and a different class for each image."""
+def _saliency_cases() -> list[tuple[Any, list[np.ndarray], np.ndarray, np.ndarray, str]]:
+    """Small models of three kinds and shapes built like 10's CNN (convolution, batch norm, ReLU, dropout, dense),
+    with inputs, a different class for each image, and their weights (restored before every use).
+
+    Built once, deterministically: every weight comes from a seeded NumPy generator and each dropout layer has its
+    own seed, so building them neither reseeds nor draws from the learner's random generators; every layer is
+    named, so none takes a default name (dense_1, ...) from the learner's.
+    """
     import keras
     from keras import layers
 
@@ -51,20 +79,44 @@ def _saliency_cases() -> list[tuple[Any, np.ndarray, np.ndarray, str]]:
     specs = [((28, 28, 1), 10, "softmax", "Sequential"), ((8, 12, 3), 4, None, "Functional"),
              ((10, 10, 2), 3, "softmax", "Functional")]
     for number, (shape, classes, activation, kind) in enumerate(specs):
-        keras.utils.set_random_seed(100 + number)
-        stack = [layers.Conv2D(4, 3, padding="same", activation="tanh"), layers.Flatten(),
-                 layers.Dense(classes, activation=activation)]
+        name = f"check_saliency_{number}"
+        stack = [layers.Conv2D(4, 3, padding="same", use_bias=False, kernel_initializer="zeros", name=f"{name}_conv"),
+                 layers.BatchNormalization(momentum=0.9, name=f"{name}_bn"), layers.ReLU(name=f"{name}_relu"),
+                 layers.Dropout(0.25, seed=number, name=f"{name}_dropout1"), layers.Flatten(name=f"{name}_flatten"),
+                 layers.Dropout(0.5, seed=10 + number, name=f"{name}_dropout2"),
+                 layers.Dense(classes, activation=activation, kernel_initializer="zeros", name=f"{name}_dense")]
+        inputs = keras.Input(shape, name=f"{name}_image")
         if kind == "Sequential":
-            model = keras.Sequential([keras.Input(shape), *stack])
+            model = keras.Sequential([inputs, *stack], name=name)
         else:
-            inputs = keras.Input(shape)
-            model = keras.Model(inputs, stack[2](stack[1](stack[0](inputs))))
+            x = inputs
+            for layer in stack:
+                x = layer(x)
+            model = keras.Model(inputs, x, name=name)
         rng = np.random.default_rng(number)
+        weights = _seeded_weights(model, rng)
+        model.set_weights(weights)
         images = rng.random((3, *shape)).astype("float32")
         chosen = np.array([(i * 2 + 1) % classes for i in range(3)])
         setting = f"a {kind} model, images of shape {(3, *shape)}, class_index {chosen.tolist()}"
-        cases.append((model, images, chosen, setting))
+        cases.append((model, weights, images, chosen, setting))
     return cases
+
+
+def _model_changed(model: Any, weights: list[np.ndarray]) -> str:
+    """Why ``model`` no longer holds ``weights`` (empty when it does); ``weights`` are put back either way."""
+    from keras import layers
+
+    changed = [not np.array_equal(now, before) for now, before in zip(model.get_weights(), weights)]
+    if not any(changed):
+        return ""
+    model.set_weights(weights)
+    statistics = {id(v) for layer in model.layers if isinstance(layer, layers.BatchNormalization)
+                  for v in layer.non_trainable_weights}
+    if any(flag and id(v) in statistics for flag, v in zip(changed, model.weights)):
+        return _TRAINING_MODE
+    return ("your code changed the model's weights: a saliency map only reads the model; take the gradient with "
+            "respect to the images, without an optimizer step")
 
 
 def _gradients(model: Any, images: np.ndarray, scores: Callable[[Any], Any]) -> np.ndarray:
@@ -99,13 +151,18 @@ def _saliency_mistakes(model: Any, images: np.ndarray, chosen: np.ndarray) -> li
 
 
 def check_saliency_map(saliency_map: Callable[[Any, np.ndarray, np.ndarray], np.ndarray]) -> CheckResult:
-    """Check the learner's vanilla-gradient saliency on small hidden models of three kinds. Introduced in 10."""
+    """Check the learner's vanilla-gradient saliency on small hidden models of three kinds, each with batch norm and
+    dropout as 10's CNN has: a map made in training mode is refused. Introduced in 10."""
 
     def body(saliency_map: Callable) -> str:
-        for model, images, chosen, setting in _saliency_cases():
-            got = _call(saliency_map, model, images, chosen, context=f"for {setting}")
-            if got is not None and not isinstance(got, np.ndarray) and hasattr(got, "numpy"):
-                got = got.numpy()
+        for model, weights, images, chosen, setting in _saliency_cases():
+            model.set_weights(weights)                        # as built, whatever an earlier check did to it
+            try:
+                got = _call(saliency_map, model, images, chosen, context=f"for {setting}")
+            finally:
+                changed = _model_changed(model, weights)
+            if changed:
+                raise _Fail(changed)
             got = _ndarray(got, "your saliency map")
             expected = _REFERENCE_SALIENCY(model, images, chosen)
             if got.shape != expected.shape:
@@ -119,7 +176,8 @@ def check_saliency_map(saliency_map: Callable[[Any, np.ndarray, np.ndarray], np.
                     raise _Fail(f"for {setting}: {hint}")
             raise _Fail(f"for {setting}: {_worst(got, expected, 'map')}: |∂ y_c/∂ x| with y_c the model's output "
                         "for class class_index[i], the largest over the channels")
-        return "matches |∂ y_c/∂ x| on 3 hidden models (Sequential and Functional, 1-3 channels, softmax and scores)"
+        return ("matches |∂ y_c/∂ x| on 3 hidden models with batch norm and dropout (Sequential and Functional, "
+                "1-3 channels, softmax and scores)")
 
     return _run("check_saliency_map", body, saliency_map)
 
@@ -154,7 +212,10 @@ def _cam_mistakes(feature_maps: np.ndarray, gradients: np.ndarray) -> list[tuple
 
 
 def check_grad_cam_map(grad_cam_map: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> CheckResult:
-    """Check the learner's ReLU(Σ_k α_k A_k) on hidden feature maps and gradients of three shapes. Introduced in 10."""
+    """Check the learner's ReLU(Σ_k α_k A_k) on hidden feature maps and gradients of three shapes. Introduced in 10.
+
+    The map may be any array ``np.asarray`` converts (a list, a TensorFlow tensor); a float32 map, as TensorFlow
+    computes it, is compared to float32 precision, a float64 one to float64 precision (``_close``)."""
 
     def body(grad_cam_map: Callable) -> str:
         for number, shape in enumerate(_CAM_SHAPES):

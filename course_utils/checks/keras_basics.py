@@ -112,8 +112,81 @@ def check_classifier(make_classifier: Callable[[], Any]) -> CheckResult:
     return _run("check_classifier", body, make_classifier)
 
 
+_MERGES = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Dot")   # joins that are not concatenation
+
+
+def _made_by(tensor: Any) -> tuple[Any, list]:
+    """The operation of a Functional model that made ``tensor`` and the tensors it took; (None, []) if unknown."""
+    history = getattr(tensor, "_keras_history", None)
+    if history is None:
+        return None, []
+    operation = history.operation
+    return operation, list(operation._inbound_nodes[history.node_index].input_tensors)
+
+
+def _contains_dense(operation: Any) -> bool:
+    import keras
+
+    if isinstance(operation, keras.layers.Dense):
+        return True
+    return isinstance(operation, keras.Model) and bool(_dense_layers(operation))    # a nested branch
+
+
+def _joins(model: Any) -> list[tuple[str, dict[int, bool]]]:
+    """Every operation between the model's inputs and its outputs that takes several tensors, as (class name, routes):
+    routes maps each model input that reaches it to whether a Dense layer lies on every way from that input to it."""
+    inputs = {id(tensor._keras_history.operation): position for position, tensor in enumerate(model.inputs)}
+    routes: dict[int, dict[int, bool]] = {}
+    joins = []
+
+    def reach(tensor: Any) -> dict[int, bool]:          # model input -> a Dense layer on every way from it
+        if id(tensor) in routes:
+            return routes[id(tensor)]
+        operation, parents = _made_by(tensor)
+        found: dict[int, bool] = {}
+        if id(operation) in inputs:
+            found = {inputs[id(operation)]: False}
+        dense = _contains_dense(operation)
+        arriving = [reach(parent) for parent in parents]
+        for arrived in arriving:
+            for position, through in arrived.items():
+                found[position] = found.get(position, True) and (through or dense)
+        if len(parents) > 1:
+            joined: dict[int, bool] = {}
+            for arrived in arriving:
+                for position, through in arrived.items():
+                    joined[position] = joined.get(position, True) and through
+            joins.append((type(operation).__name__, joined))
+        routes[id(tensor)] = found
+        return found
+
+    for output in model.outputs:
+        reach(output)
+    return joins
+
+
+def _graph_problem(model: Any, image_position: int) -> str:
+    """What the model's layers do differently from the exercise (empty when nothing): the image through a Dense
+    layer, then concatenated with the two numbers."""
+    joins = [(kind, joined) for kind, joined in _joins(model) if len(joined) == len(model.inputs)]   # joins both
+    concatenations = [joined for kind, joined in joins if kind == "Concatenate"]
+    if not concatenations:
+        merges = [kind for kind, _ in joins if kind in _MERGES]
+        if merges:
+            return (f"the two branches are joined with {merges[0]}, which mixes their numbers: concatenate them, "
+                    "layers.Concatenate()([features, extra]), so they stay side by side")
+        return ("no Concatenate layer joins the two inputs: put the image's Dense features and the two numbers side "
+                "by side with layers.Concatenate()([features, extra])")
+    if not any(joined[image_position] for joined in concatenations):
+        return ("the flattened image goes into Concatenate without a Dense layer: pass it through one first, "
+                "layers.Dense(64, activation='relu')(layers.Flatten()(image)), then concatenate")
+    return ""
+
+
 def check_two_input_model(make_two_input_model: Callable[[], Any]) -> CheckResult:
-    """Check a Functional model with inputs (28, 28) and (2,) and 10 softmax outputs. Introduced in 00."""
+    """Check a Functional model with inputs (28, 28) and (2,) and 10 softmax outputs, in which the image passes
+    through a Dense layer and is then concatenated with the two numbers (read from the model's graph). Introduced
+    in 00."""
 
     def body(make_two_input_model: Callable[[], Any]) -> str:
         import keras
@@ -148,7 +221,14 @@ def check_two_input_model(make_two_input_model: Callable[[], Any]) -> CheckResul
             raise _Fail("changing the (2,) input does not change the output: concatenate it with the image features")
         if np.allclose(predict(np.zeros_like(images), extra), out, atol=1e-6):
             raise _Fail("the image does not change the output: feed the flattened image into the model")
-        return "two inputs, (28, 28) and (2,), both used, 10 probabilities out"
+        image_position = next(i for i, t in enumerate(model.inputs) if tuple(t.shape[1:]) == (28, 28))
+        try:
+            problem = _graph_problem(model, image_position)
+        except (AttributeError, IndexError, KeyError, TypeError):   # a graph this reading does not know: not
+            problem = ""                                             # the learner's fault; the outputs were checked
+        if problem:
+            raise _Fail(problem)
+        return "two inputs, (28, 28) and (2,), both used; the image's Dense features concatenated with the two numbers"
 
     return _run("check_two_input_model", body, make_two_input_model)
 
