@@ -1,4 +1,8 @@
 """Checkers of 02 · Multilayer perceptrons: right answers pass, the stub and wrong answers fail."""
+import ast
+import json
+from pathlib import Path
+
 import numpy as np
 
 from course_utils import checks
@@ -177,11 +181,99 @@ def test_match_loss_curves_with_unknown_or_repeated_runs_fails():
 
 
 def test_the_mystery_curves_show_what_the_messages_say():
-    from course_utils.checks.mlp import mystery_loss_curves
+    from course_utils.checks.mlp import RUNS, mystery_loss_curves
 
     curves = mystery_loss_curves()
     assert sorted(curves) == ["A", "B", "C", "D"] and all(len(c) == 41 for c in curves.values())
-    assert curves["C"][-1] > 100 * curves["C"][0]                          # too large: diverges
-    assert np.sum(np.diff(curves["A"]) > 0) >= 5                           # momentum: bumps
+    assert np.all(np.diff(curves["C"]) > 0) and curves["C"][-1] > 100 * curves["C"][0]   # too large: grows every step
+    rises = np.flatnonzero(np.diff(curves["A"]) > 0)
+    assert len(rises) >= 5 and rises.min() < 10 and rises.max() >= 30     # momentum: bumps from start to end
+    assert curves["A"][-1] < 0.01 * curves["A"][0]                          # ... but it converges
     assert np.all(np.diff(curves["B"]) < 0) and np.all(np.diff(curves["D"]) < 0)   # plain SGD, stable: always down
     assert curves["D"][10] < 0.1 * curves["B"][10]                          # the larger stable step falls faster
+    assert curves["B"][-1] > 0.01 * curves["B"][0]                          # the small step is still far from 0
+    # stable along θ₂ (curvature 2) iff α < 2 / 2 = 1: what the reasons and the worked solution say
+    assert RUNS["small step"][0] < RUNS["large step"][0] < 1 < RUNS["too large step"][0]
+
+
+def _notebook_02_cells():
+    return json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "02_mlp.ipynb").read_text())["cells"]
+
+
+def _labelled_valley_curves(steps):
+    """The loss curves notebook 02 plots with their names before the diagnosis exercise.
+
+    Code cell "6878ae38" plots the loss of the six runs of cells "6f686fc0" (SGD), "428288c7" (momentum,
+    Nesterov), "4d8fcee4" (AdaGrad, RMSProp) and "183fb2d9" (Adam); their learning rates, β and start are
+    read from the notebook's configuration and valley cells, the update rules are those cells' code.
+    """
+    cells = _notebook_02_cells()
+    sources = ["".join(cell["source"]) for cell in cells]
+    plotted = next(i for i, src in enumerate(sources) if "plots.plot_curves" in src and "paths.items()" in src)
+    exercise = next(i for i, src in enumerate(sources) if "mystery_loss_curves()" in src)
+    assert plotted < exercise, "the labelled loss curves are no longer shown before the exercise: update this test"
+    settings = {}
+    for cell, src in zip(cells[:plotted], sources):
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.parse(src).body:
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                name = node.targets[0].id
+                if name in ("VALLEY_LEARNING_RATES", "BETA"):
+                    settings[name] = ast.literal_eval(node.value)
+                elif name == "VALLEY_START":                               # np.array([-1.8, 1.0])
+                    settings[name] = ast.literal_eval(node.value.args[0])
+    rates, beta, start = settings["VALLEY_LEARNING_RATES"], settings["BETA"], np.array(settings["VALLEY_START"])
+    assert sorted(rates) == sorted(["SGD", "momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"])
+
+    def grad(theta):
+        return np.array([0.04 * theta[0], 2.0 * theta[1]])
+
+    curves = {}
+    for name, alpha in rates.items():
+        theta, v, s, m = start.copy(), np.zeros(2), np.zeros(2), np.zeros(2)
+        losses = []
+        for t in range(1, steps + 2):
+            losses.append(0.5 * (0.04 * theta[0] ** 2 + 2.0 * theta[1] ** 2))
+            if name == "SGD":
+                theta = theta - alpha * grad(theta)
+            elif name in ("momentum", "Nesterov"):
+                v = beta * v - alpha * grad(theta + beta * v if name == "Nesterov" else theta)
+                theta = theta + v
+            elif name in ("AdaGrad", "RMSProp"):
+                g = grad(theta)
+                s = s + g ** 2 if name == "AdaGrad" else 0.9 * s + 0.1 * g ** 2
+                theta = theta - alpha * g / (np.sqrt(s) + 1e-7)
+            else:                                                          # Adam
+                g = grad(theta)
+                m, s = 0.9 * m + 0.1 * g, 0.999 * s + 0.001 * g ** 2
+                theta = theta - alpha * (m / (1 - 0.9 ** t)) / (np.sqrt(s / (1 - 0.999 ** t)) + 1e-7)
+        curves[name] = np.array(losses)
+    return curves
+
+
+def test_no_mystery_curve_repeats_a_curve_shown_with_its_name_before_the_exercise():
+    # otherwise the exercise is solved by matching pictures: the old runs "large step" (α = 0.9) and "momentum"
+    # (α = 0.3, β = 0.9) from (-1.8, 1) were 02's labelled "SGD" and "momentum" curves
+    from course_utils.checks.mlp import mystery_loss_curves
+
+    mystery = mystery_loss_curves()
+    labelled = _labelled_valley_curves(len(mystery["A"]) - 1)
+    assert labelled["SGD"][1] < labelled["SGD"][0]                          # the reproduction runs
+    for label, curve in mystery.items():
+        for name, shown in labelled.items():
+            ratio = np.abs(np.log(curve / shown))
+            shape = np.abs(np.log(curve / curve[0] / (shown / shown[0])))     # the same curve shifted up or down
+            assert ratio.max() > np.log(1.5) and shape.max() > np.log(1.5), \
+                f"curve {label} is within a factor 1.5 of 02's labelled {name!r} curve at every step"
+
+
+def test_the_exercise_text_names_the_mystery_runs_settings():
+    from course_utils.checks.mlp import RUNS, _CURVE_START
+
+    text = next(src for src in ("".join(c["source"]) for c in _notebook_02_cells() if c["cell_type"] == "markdown")
+                if "Diagnose four runs" in src)
+    assert f"start $({_CURVE_START[0]:g}, {_CURVE_START[1]:g})$" in text
+    for name, (alpha, beta) in RUNS.items():
+        row = next(line for line in text.splitlines() if line.startswith(f"| `\"{name}\"`"))
+        assert f"$\\alpha = {alpha:g}$" in row and (not beta or f"$\\beta = {beta:g}$" in row), row

@@ -176,31 +176,34 @@ def check_adam_step(adam_step: Callable[..., tuple]) -> CheckResult:
 # --- diagnosis: which run made these loss curves? ------------------------------------------------
 
 RUNS = {   # name -> (learning rate α, momentum β) of one run on 02's valley F = ½(0.04 θ₁² + 2 θ₂²)
-    "small step": (0.02, 0.0),
-    "large step": (0.9, 0.0),
-    "too large step": (1.05, 0.0),
-    "momentum": (0.3, 0.9),
+    # not the runs 02 labels before the exercise (from (-1.8, 1): SGD α = 0.9, momentum α = 0.3 with β = 0.9):
+    # the curves must be read, not matched to a picture
+    "small step": (0.03, 0.0),
+    "large step": (0.8, 0.0),
+    "too large step": (1.06, 0.0),
+    "momentum": (0.1, 0.85),
 }
 _MYSTERY_RUNS = {"A": "momentum", "B": "small step", "C": "too large step", "D": "large step"}   # the answer
+_CURVE_START = (1.2, -1.5)   # another start than 02's (-1.8, 1), so no curve repeats one shown before
 _CURVE_STEPS = 40
 _REASONS = {
-    "too large step": "α = 1.05 > 1 overshoots θ₂ further at every step, so its loss grows",
+    "too large step": "α = 1.06 > 1 overshoots θ₂ further at every step, so its loss grows",
     "momentum": "the velocity carries momentum past the valley floor, so its loss goes up and down",
-    "small step": "α = 0.02, 45 times smaller than 0.9, makes the slower smooth curve",
-    "large step": "α = 0.9, the largest stable step, makes the faster smooth curve",
+    "small step": "α = 0.03, less than a twentieth of 0.8, makes the slower smooth curve",
+    "large step": "α = 0.8, close to the limit 1 of stable steps, makes the faster smooth curve",
 }
 
 
 def mystery_loss_curves(steps: int = _CURVE_STEPS) -> dict[str, np.ndarray]:
     """The loss F(θ) after each of ``steps`` steps of four runs on 02's valley, labelled A–D.
 
-    Every run starts at (-1.8, 1) and uses v := βv − α∇F, θ := θ + v (β = 0: plain gradient descent).
+    Every run starts at (1.2, -1.5) and uses v := βv − α∇F, θ := θ + v (β = 0: plain gradient descent).
     Which run each label stands for is what 02's diagnosis exercise asks. Introduced in 02.
     """
     curves = {}
     for label, run in _MYSTERY_RUNS.items():
         learning_rate, beta = RUNS[run]
-        theta, velocity = np.array([-1.8, 1.0]), np.zeros(2)
+        theta, velocity = np.array(_CURVE_START), np.zeros(2)
         losses = [0.5 * (0.04 * theta[0] ** 2 + 2.0 * theta[1] ** 2)]
         for _ in range(steps):
             velocity = beta * velocity - learning_rate * np.array([0.04 * theta[0], 2.0 * theta[1]])
