@@ -140,3 +140,24 @@ def test_l2_lambda_passes_a_good_strength_and_explains_a_bad_one():
     assert_fails(checks.check_l2_lambda(lambda: 3000.0), "too strong")   # underfits
     assert_fails(checks.check_l2_lambda(lambda: -1.0), "≥ 0")
     assert_fails(checks.check_l2_lambda(lambda: [30.0]), "list")
+
+
+def test_inverted_dropout_false_rejects_are_negligible_however_the_generator_is_used():
+    """The share-of-zeros test allows 6 binomial standard deviations (false reject < 1e-8, see the docstring):
+    correct dropouts that draw their mask in different ways, each after skipping 0 to 9 numbers of the stream
+    (other masks from the same seeds), all pass."""
+    styles = {
+        "uniform": lambda shape, keep, rng: rng.random(shape) < keep,
+        "binomial": lambda shape, keep, rng: rng.binomial(1, keep, size=shape).astype(bool),
+        "choice": lambda shape, keep, rng: rng.choice([False, True], size=shape, p=[1 - keep, keep]),
+    }
+    for style, mask in styles.items():
+        for skip in range(10):
+            def dropout(x, rate, training, rng, mask=mask, skip=skip):
+                if not training:
+                    return x
+                rng.random(skip)                           # another part of the stream
+                return np.where(mask(x.shape, 1 - rate, rng), x / (1 - rate), 0.0)
+
+            result = checks.check_inverted_dropout(dropout)
+            assert result, f"{style}, skipping {skip}: {result}"
