@@ -67,3 +67,40 @@ def test_the_readme_table_quotes_the_benchmarks():
             measured = walls[(name, mode)]
             assert abs(int(quoted) - measured) <= max(5, 0.25 * measured), (
                 f"README says {quoted} s for {name} in {mode} mode; BENCHMARKS.json measured {measured:.0f} s")
+
+
+SUITE_QUOTE = re.compile(r"([\d,]+)\s*(tests|minutes)<!--\s*suite:\s*(\w+)\s*-->")
+
+
+def suite_mismatches(text: str, row: dict) -> list[str]:
+    """What the README says about the test suite that its measured row does not: the test count exactly,
+    each time to the nearest minute."""
+    problems = []
+    quoted = SUITE_QUOTE.findall(text)
+    if {name for _, _, name in quoted} != {"tests", "pytest_s", "wall_s"}:
+        problems.append("quote the suite's tests, pytest_s and wall_s, e.g. 1,234 tests<!-- suite: tests -->")
+    for number, unit, name in quoted:
+        value = int(number.replace(",", ""))
+        if unit == "tests" and value != row[name]:
+            problems.append(f"{value:,} tests, measured {row[name]:,}")
+        if unit == "minutes" and abs(value - row[name] / 60) > 0.5 + 1e-9:
+            problems.append(f"{value} minutes for {name}, measured {row[name] / 60:.1f}")
+    return problems
+
+
+def test_the_readme_quotes_the_measured_test_suite():
+    suites = [row for row in ROWS if row["mode"] == "suite"]
+    assert suites, "BENCHMARKS.json has no test-suite row: run make bench-suite"
+    [row] = suites
+    assert row["notebooks"] == len(NOTEBOOKS), "the suite was measured with another set of notebooks: make bench-suite"
+    problems = suite_mismatches((nbtools.ROOT / "README.md").read_text(), row)
+    assert not problems, f"README: {'; '.join(problems)}: update it from BENCHMARKS.json or run make bench-suite"
+
+
+def test_the_suite_comparison_catches_stale_figures():
+    row = {"tests": 1234, "pytest_s": 400.0, "wall_s": 600.0}
+    good = "1,234 tests<!-- suite: tests --> in 7 minutes<!-- suite: pytest_s -->, 10 minutes<!-- suite: wall_s -->"
+    assert suite_mismatches(good, row) == []
+    assert suite_mismatches(good.replace("1,234", "880"), row) == ["880 tests, measured 1,234"]
+    assert suite_mismatches(good.replace("7 minutes", "5 minutes"), row) == ["5 minutes for pytest_s, measured 6.7"]
+    assert suite_mismatches("about 880 tests in about 5 minutes", row)

@@ -2,6 +2,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 import course_utils
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +57,14 @@ def test_every_public_name_is_used_by_a_notebook_or_a_test():
     corpus = "\n".join(texts)
     unused = [name for name in course_utils.__all__ if name not in corpus]
     assert not unused, f"public but never used: {unused}"
+
+
+def test_the_suite_benchmark_reads_pytest_s_summary():
+    from tools import bench
+
+    counts, seconds = bench.pytest_summary("... lots ...\n===== 1291 passed, 3 skipped, 2 warnings in 402.51s (0:06:42) =====\n")
+    assert counts == {"passed": 1291, "skipped": 3, "warning": 2} and seconds == 402.51
+    with pytest.raises(ValueError, match="no pytest summary"):
+        bench.pytest_summary("===== 2 failed in 3.0s =====")
+    path, name = bench.README_TEST.split("::")
+    assert f"def {name}(" in (ROOT / path).read_text(), "the measured run may fail only on the README's own test"

@@ -1,6 +1,7 @@
 """Benchmark every notebook in quick and full mode; write BENCHMARKS.md.
 
 Usage: python tools/bench.py [--modes quick,full] [notebooks/NN_*.ipynb ...]
+       python tools/bench.py --suite       # `make test` in a fresh clone: test count and time (make bench-suite)
 
 Results are kept in BENCHMARKS.json (one entry per notebook and mode, replaced when re-measured)
 and rendered to BENCHMARKS.md, so a single notebook can be re-measured without redoing the rest.
@@ -11,16 +12,22 @@ both) and reports wall time including kernel start, the kernel's peak resident m
 headline numbers the notebook passed to course_utils.record(), and the sha256 of the notebook's code
 cells, so the tests can refuse a row measured on code that has changed since. The budgets come from
 the issues.
+
+With --suite it clones the committed repository into a temporary folder and runs `make test` there, as CI does
+(a new .venv, packages from pip's cache), and stores one row of mode "suite": the time of the whole command,
+the time pytest reports, and the number of tests. The README quotes that row (tests/test_prose_numbers.py).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +38,79 @@ BUDGETS = {  # notebook prefix -> (full-mode seconds, quick-mode seconds, peak M
     "10": (900, 60, 2048),                                                  # quick ≤ 60 s, 2 GB
 }
 DEFAULT_BUDGET = (600, 60, 2048)
+SUITE_BUDGET_S = 15 * 60   # `make test` from a fresh clone, packages in pip's cache (aim for 10 minutes)
+# The one test allowed to fail in the measured run: it compares the README with the previous measurement,
+# which this run is about to replace (the README is then updated from the new row).
+README_TEST = "tests/test_prose_numbers.py::test_the_readme_quotes_the_measured_test_suite"
+PYTEST_SUMMARY = re.compile(r"=+ (?P<counts>[^=]*?\d+ passed[^=]*?) in (?P<seconds>[\d.]+)s")
+
+
+def pytest_summary(output: str) -> tuple[dict[str, int], float]:
+    """The counts ({"passed": 1291, "warnings": 0, ...}) and the seconds of pytest's last summary line."""
+    match = None
+    for match in PYTEST_SUMMARY.finditer(output):
+        pass
+    if match is None:
+        raise ValueError("no pytest summary line ('N passed ... in S s') in the output")
+    counts = {word.rstrip("s") if word != "passed" else word: int(number)
+              for number, word in re.findall(r"(\d+) (\w+)", match["counts"])}
+    return counts, float(match["seconds"])
+
+
+def measure_suite() -> dict:
+    """Run `make test` in a fresh clone of the committed repository; return the suite's row. Every test must
+    pass except README_TEST, whose figures this measurement renews."""
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        start = time.perf_counter()
+        done = subprocess.run(["make", "test"], cwd=clone, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+    output = done.stdout + done.stderr
+    failed = re.findall(r"^FAILED (\S+)", output, re.M)
+    if done.returncode != 0 and not (failed and all(test == README_TEST for test in failed)):
+        sys.exit(f"make test failed in the fresh clone:\n{output[-4000:]}")
+    counts, pytest_s = pytest_summary(output)
+    return {"notebook": "make test", "mode": "suite", "wall_s": round(wall, 1), "pytest_s": round(pytest_s, 1),
+            "tests": sum(counts.get(kind, 0) for kind in ("passed", "skipped", "failed")), "counts": counts,
+            "notebooks": len(sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))),
+            "commit": commit.stdout.strip(), "date": date.today().isoformat()}
+
+
+def render(results: list[dict], out: Path) -> str:
+    """BENCHMARKS.md from the rows: one per notebook and mode, then the test suite's."""
+    rows = ["| notebook | mode | wall time (s) | budget (s) | peak RSS (MB) | budget (MB) | recorded numbers | measured |",
+            "|---|---|---:|---:|---:|---:|---|---|"]
+    over = 0
+    for result in results:
+        if result["mode"] == "suite":
+            continue
+        name = result["notebook"]
+        full_s, quick_s, peak = BUDGETS.get(name[:2], DEFAULT_BUDGET)
+        budget_s = quick_s if result["mode"] == "quick" else full_s
+        flag = ""
+        if result["wall_s"] > budget_s or result["peak_rss_mb"] > peak:
+            over += 1
+            flag = " **over budget**"
+        numbers = ", ".join(f"{k} = {v:.4g}" for k, v in result["records"].items()) or "–"
+        rows.append(f"| {name} | {result['mode']} | {result['wall_s']:.0f}{flag} | {budget_s} | "
+                    f"{result['peak_rss_mb']} | {peak} | {numbers} | {result['date']} |")
+    cpu = f"{platform.machine()}, {__import__('os').cpu_count()} cores"
+    text = (f"# Benchmarks\n\nMade by `make bench` (tools/bench.py) on {cpu}, "
+            f"Python {platform.python_version()}. Wall time includes starting the kernel; peak RSS is the "
+            "kernel's maximum resident memory. Re-run `make bench` to refresh this table.\n\n"
+            + "\n".join(rows) + "\n")
+    for suite in (r for r in results if r["mode"] == "suite"):
+        flag = " **over budget**" if suite["wall_s"] > SUITE_BUDGET_S else ""
+        text += (f"\n## The test suite\n\nMade by `make bench-suite` (`tools/bench.py --suite`): `make test` in a fresh "
+                 f"clone of commit {suite['commit'][:10]}, packages from pip's cache, on {cpu}.\n\n"
+                 "| tests | notebooks | pytest (s) | whole command (s) | budget (s) | measured |\n"
+                 "|---:|---:|---:|---:|---:|---|\n"
+                 f"| {suite['tests']:,} | {suite['notebooks']} | {suite['pytest_s']:.0f} | {suite['wall_s']:.0f}{flag} | "
+                 f"{SUITE_BUDGET_S} | {suite['date']} |\n")
+    out.write_text(text)
+    return text
 
 
 def main() -> None:
@@ -39,7 +119,18 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--modes", default="quick,full")
     parser.add_argument("--store", action="store_true", help="store the full-mode run's outputs in the notebook")
+    parser.add_argument("--suite", action="store_true", help="measure `make test` in a fresh clone instead")
     args = parser.parse_args()
+    store = args.out.with_suffix(".json")
+    previous = json.loads(store.read_text()) if store.exists() else []
+    if args.suite:
+        row = measure_suite()
+        results = [r for r in previous if r["mode"] != "suite"] + [row]
+        store.write_text(json.dumps(results, indent=1) + "\n")
+        print(render(results, args.out))
+        if row["wall_s"] > SUITE_BUDGET_S:
+            sys.exit(f"make test took {row['wall_s']:.0f} s, over its budget of {SUITE_BUDGET_S} s.")
+        return
     paths = args.paths or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,37 +150,17 @@ def main() -> None:
                     copy.unlink(missing_ok=True)
         if report.exists():
             results = [json.loads(line) for line in report.read_text().splitlines()]
-    store = args.out.with_suffix(".json")
     measured = len(results)
-    previous = json.loads(store.read_text()) if store.exists() else []
     fresh = {(r["notebook"].removeprefix(".bench_"), r["mode"]) for r in results}
     for result in results:
         result["notebook"] = result["notebook"].removeprefix(".bench_")
         result["date"] = date.today().isoformat()
     results = sorted([r for r in previous if (r["notebook"], r["mode"]) not in fresh] + results,
-                     key=lambda r: (r["notebook"], r["mode"] != "full"))
+                     key=lambda r: (r["mode"] == "suite", r["notebook"], r["mode"] != "full"))
     store.write_text(json.dumps(results, indent=1) + "\n")
-    rows = ["| notebook | mode | wall time (s) | budget (s) | peak RSS (MB) | budget (MB) | recorded numbers | measured |",
-            "|---|---|---:|---:|---:|---:|---|---|"]
-    over = 0
-    for result in results:
-        name = result["notebook"]
-        full_s, quick_s, peak = BUDGETS.get(name[:2], DEFAULT_BUDGET)
-        budget_s = quick_s if result["mode"] == "quick" else full_s
-        flag = ""
-        if result["wall_s"] > budget_s or result["peak_rss_mb"] > peak:
-            over += 1
-            flag = " **over budget**"
-        numbers = ", ".join(f"{k} = {v:.4g}" for k, v in result["records"].items()) or "–"
-        rows.append(f"| {name} | {result['mode']} | {result['wall_s']:.0f}{flag} | {budget_s} | "
-                    f"{result['peak_rss_mb']} | {peak} | {numbers} | {result['date']} |")
-    cpu = f"{platform.machine()}, {__import__('os').cpu_count()} cores"
-    text = (f"# Benchmarks\n\nMade by `make bench` (tools/bench.py) on {cpu}, "
-            f"Python {platform.python_version()}. Wall time includes starting the kernel; peak RSS is the "
-            "kernel's maximum resident memory. Re-run `make bench` to refresh this table.\n\n"
-            + "\n".join(rows) + "\n")
-    args.out.write_text(text)
+    text = render(results, args.out)
     print(text)
+    over = text.split("## The test suite")[0].count("**over budget**")
     expected = len(paths) * len(args.modes.split(","))
     if measured != expected:
         sys.exit(f"{expected - measured} run(s) failed, see above.")
