@@ -72,6 +72,7 @@ def measure_suite() -> dict:
     if done.returncode != 0 and not (failed and all(test == README_TEST for test in failed)):
         sys.exit(f"make test failed in the fresh clone:\n{output[-4000:]}")
     counts, pytest_s = pytest_summary(output)
+    print(output[output.find("slowest"):][:3000] if "slowest" in output else output[-3000:])   # where the time goes
     return {"notebook": "make test", "mode": "suite", "wall_s": round(wall, 1), "pytest_s": round(pytest_s, 1),
             "tests": sum(counts.get(kind, 0) for kind in ("passed", "skipped", "failed")), "counts": counts,
             "notebooks": len(sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))),
