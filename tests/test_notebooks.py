@@ -96,3 +96,13 @@ def test_student_copy_has_no_solutions_and_no_outputs(path):
     assert nbtools.BEGIN not in code and nbtools.END not in code and "course" not in copy.metadata
     assert all(not cell.outputs for cell in nbtools.code_cells(copy))
     assert code.count("raise NotImplementedError()") == len(nbtools.exercises(nbtools.read(path)))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_kernelspec_is_the_one_jupyterlab_starts(path):
+    """JupyterLab marks a notebook changed on opening when its stored kernelspec differs from the kernel it starts."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    installed = KernelSpecManager().get_kernel_spec("python3")
+    stored = dict(nbtools.read(path).metadata.kernelspec)
+    assert stored == {"name": "python3", "display_name": installed.display_name, "language": installed.language}
