@@ -38,14 +38,22 @@ endif
 	rm -f $(VENV)/.installed-gpu*
 	touch $@
 
-lab: $(STAMP)
+# JupyterLab's settings for the course (no news toast, no update check: the course runs offline), read from
+# <prefix>/share/jupyter/lab/settings/overrides.json; binder/postBuild installs the same file on Binder.
+SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(SETTINGS): jupyter-settings/overrides.json $(STAMP)
+	mkdir -p $(dir $@)
+	cp jupyter-settings/overrides.json $@
+
+lab: $(STAMP) $(SETTINGS)
 	$(BIN)/python tools/make_student.py --learner $(LEARNER_DIR)
 	cd $(LEARNER_DIR) && "$(CURDIR)/$(BIN)/jupyter" lab --ip=127.0.0.1 $(ROOT_FLAG)
 
-lab-instructor: $(STAMP)
+lab-instructor: $(STAMP) $(SETTINGS)
 	cd notebooks && ../$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG)
 
-test: $(STAMP)
+test: $(STAMP) $(SETTINGS)
 	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15 tests
 
 execute: $(STAMP)
