@@ -14,6 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 QUICK_ENV = "COURSE_QUICK"
+BINDER_ENV = "BINDER_SERVICE_HOST"   # set in every Binder session (mybinder.org and BinderHub)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class Config:
     seed : int
         The seed given to Python, NumPy and TensorFlow.
     tf_version, keras_version : str
+    binder_default : bool
+        True when quick mode is on only because this is a Binder session (the line then says how to turn it off).
     """
 
     quick: bool
@@ -39,10 +42,13 @@ class Config:
     seed: int
     tf_version: str
     keras_version: str
+    binder_default: bool = False
 
     def line(self) -> str:
         """The one-line summary that ``setup()`` prints."""
         mode = "quick mode" if self.quick else "full mode"
+        if self.binder_default:
+            mode += " (Binder's default; cu.setup(quick=False) for full mode)"
         return (f"TensorFlow {self.tf_version} · Keras {self.keras_version} · {self.device} · "
                 f"{mode} · seed {self.seed}")
 
@@ -56,8 +62,19 @@ def _quick_word(text: str) -> bool | None:
     return _QUICK_WORDS.get(text.strip().lower())
 
 
+def on_binder() -> bool:
+    """True in a Binder session, where quick mode is the default: its machines are small and short-lived."""
+    return bool(os.environ.get(BINDER_ENV))
+
+
+def _binder_default(quick: object) -> bool:
+    """True when quick mode comes from Binder's default: on Binder, with neither ``quick`` nor ``COURSE_QUICK`` set."""
+    return quick is None and on_binder() and not os.environ.get(QUICK_ENV, "").strip()
+
+
 def quick_from_env(value: str | None = None) -> bool:
-    """Read quick mode from ``COURSE_QUICK`` (``1``/``0``; unset means full mode). Introduced in 00.
+    """Read quick mode from ``COURSE_QUICK`` (``1``/``0``; unset means full mode, or quick mode on Binder).
+    Introduced in 00.
 
     Raises
     ------
@@ -65,6 +82,8 @@ def quick_from_env(value: str | None = None) -> bool:
         For anything other than 1/0/true/false/yes/no/on/off (case-insensitive) or empty.
     """
     raw = os.environ.get(QUICK_ENV, "") if value is None else value
+    if value is None and not raw.strip() and on_binder():
+        return True
     parsed = _quick_word(raw)
     if parsed is None:
         raise ValueError(f"{QUICK_ENV}={raw!r} is not understood: use {QUICK_ENV}=1 for quick mode "
@@ -185,7 +204,7 @@ def setup(seed: int = 0, quick: bool | str | None = None, verbose: bool = True) 
     reseed(seed)
     _plot_defaults()
     cfg = Config(quick=is_quick, gpu=bool(gpus), device=device, seed=seed,
-                 tf_version=tf.__version__, keras_version=keras.__version__)
+                 tf_version=tf.__version__, keras_version=keras.__version__, binder_default=_binder_default(quick))
     if verbose:
         print(cfg.line())
     return cfg

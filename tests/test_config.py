@@ -77,3 +77,29 @@ def test_quick_true_false_none(monkeypatch):
     monkeypatch.delenv("COURSE_QUICK")
     assert cu.setup(quick=True, verbose=False).quick is True
     assert cu.setup(verbose=False).quick is False
+
+
+@pytest.mark.parametrize("course_quick, quick, expected, says_binder", [
+    (None, None, True, True),        # Binder, nothing chosen: quick mode, and the line says why and how to leave it
+    ("", None, True, True),
+    ("0", None, False, False),       # the learner's own choice wins
+    ("1", None, True, False),
+    (None, False, False, False),
+    (None, True, True, False),
+])
+def test_binder_defaults_to_quick_mode_and_says_so(monkeypatch, capsys, course_quick, quick, expected, says_binder):
+    monkeypatch.setenv("BINDER_SERVICE_HOST", "10.0.0.1")
+    if course_quick is None:
+        monkeypatch.delenv("COURSE_QUICK", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_QUICK", course_quick)
+    cfg = cu.setup(quick=quick)
+    line = capsys.readouterr().out.strip()
+    assert cfg.quick is expected and ("Binder's default; cu.setup(quick=False) for full mode" in line) is says_binder
+
+
+def test_off_binder_an_unset_course_quick_means_full_mode(monkeypatch):
+    monkeypatch.delenv("BINDER_SERVICE_HOST", raising=False)
+    monkeypatch.delenv("COURSE_QUICK", raising=False)
+    cfg = cu.setup(verbose=False)
+    assert cfg.quick is False and "Binder" not in cfg.line()
