@@ -11,11 +11,12 @@ from .config import Config, reseed, setup
 from .data import (FASHION_MNIST_CLASSES, DataFileError, download, load_fashion_mnist, load_imdb, load_membranes,
                    load_mnist, load_novels, load_shakespeare, load_uci_sentences, load_udhr)
 from .record import record
-from .training import compact_log
+from .training import compact_log, restart
 
 __version__ = "0.1.0"
 __all__ = [
     "checks", "compact_log", "Config", "DataFileError", "download", "explain", "FASHION_MNIST_CLASSES",
     "load_checkpoint", "load_fashion_mnist", "load_imdb", "load_membranes", "load_mnist", "load_novels",
-    "load_shakespeare", "load_uci_sentences", "load_udhr", "plots", "record", "reseed", "setup", "text", "widgets",
+    "load_shakespeare", "load_uci_sentences", "load_udhr", "plots", "record", "reseed", "restart", "setup", "text",
+    "widgets",
 ]

@@ -36,3 +36,43 @@ def test_compact_log_prints_the_epoch_where_early_stopping_stopped(capsys):
 def test_compact_log_refuses_a_bad_interval(every):
     with pytest.raises(ValueError, match="positive whole number"):
         cu.compact_log(every=every)
+
+
+def _model(width=4):
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(width, activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9), loss="mse")
+    return model
+
+
+def test_restart_gives_the_fresh_start_and_a_new_optimizer_state_without_tracing_again():
+    x, y = np.random.default_rng(0).normal(size=(16, 3)).astype("float32"), np.ones((16, 1), "float32")
+    cu.reseed(0)
+    model = _model()
+    model.fit(x, y, epochs=2, verbose=0)
+    traced = model.train_function
+    cu.reseed(1)
+    fresh = _model()
+    start = fresh.get_weights()
+    cu.restart(model, fresh)
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), start))
+    state = {v.path.split("/")[-1]: v.numpy() for v in model.optimizer.variables}
+    assert state["iteration"] == 0 and np.isclose(state["learning_rate"], 0.05)
+    assert all(not np.any(value) for name, value in state.items() if name.endswith("momentum"))
+    # training the restarted model is training the fresh start: the same first step as `fresh` itself takes
+    model.fit(x, y, epochs=1, batch_size=16, shuffle=False, verbose=0)
+    fresh.fit(x, y, epochs=1, batch_size=16, shuffle=False, verbose=0)
+    assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(model.get_weights(), fresh.get_weights()))
+    assert model.train_function is traced
+
+
+def test_restart_refuses_another_architecture_and_an_uncompiled_model():
+    import keras
+
+    with pytest.raises(ValueError, match="one architecture"):
+        cu.restart(_model(4), _model(5))
+    bare = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="not compiled"):
+        cu.restart(bare, _model(4))
