@@ -1,12 +1,16 @@
 """Shared text plumbing: the same texts, split and measured the same way in every notebook. Introduced in 05.
 
 One cleaning routine, one fixed split of the UCI sentences and one bag-of-words baseline for the notebooks
-that classify reviews (05, 07, 10, 11), and one split of Tiny Shakespeare for the language models (06, 11).
+that classify reviews (05, 07, 10, 11), one split of Tiny Shakespeare for the language models (06, 11), and the
+novels' sentences and the two halves of the analogy questions for the word vectors of 07 (and tools/tune_word2vec.py).
 """
 from __future__ import annotations
 
 import html
+import json
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -76,3 +80,64 @@ def shakespeare_split() -> tuple[str, str]:
     text = load_shakespeare()
     cut = text.rfind("\n", 0, len(text) - int(HELD_OUT_FRACTION * len(text))) + 1
     return text[:cut], text[cut:]
+
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+ANALOGY_PARTS = ("tuning", "report")
+
+
+def novel_sentences(text: str) -> Iterator[list[str]]:
+    """The sentences of a novel as lists of words: lower case, runs of letters with an apostrophe inside a word kept
+    ("don't"), split at . ! ? and at blank lines; sentences of one word are left out. Introduced in 07."""
+    import sys
+
+    for sentence in _SENTENCE_END.split(text):
+        words = [sys.intern(w) for w in _WORD.findall(sentence.lower())]   # one copy of each word in memory
+        if len(words) > 1:
+            yield words
+
+
+def analogy_questions(part: str | None = None) -> list[tuple[str, str, str, str, str]]:
+    """The analogy questions of the word2vec paper (gensim's ``questions-words.txt``) as (section, a, b, c, d) in
+    lower case: "a is to b as c is to d". Introduced in 07.
+
+    ``part="tuning"`` keeps the first, third, fifth ... question of each section and ``part="report"`` the others,
+    so that settings chosen on one half are reported on the other; ``None`` keeps all 19,544.
+    """
+    if part not in (None, *ANALOGY_PARTS):
+        raise ValueError(f"analogy_questions(part={part!r}): use None, 'tuning' or 'report'.")
+    from gensim.test.utils import datapath
+
+    questions, section, position = [], None, 0
+    for line in Path(datapath("questions-words.txt")).read_text().splitlines():
+        if line.startswith(":"):
+            section, position = line[1:].strip(), 0
+        elif line.strip():
+            if part is None or ANALOGY_PARTS[position % 2] == part:
+                questions.append((section, *line.lower().split()))
+            position += 1
+    return questions
+
+
+def analogy_file(part: str, folder: str | Path) -> str:
+    """Write one half of the analogy questions in gensim's format (``: section`` lines) to ``folder`` and return the
+    file's path, for ``KeyedVectors.evaluate_word_analogies``. Introduced in 07."""
+    lines, section = [], None
+    for question in analogy_questions(part):
+        if question[0] != section:
+            section = question[0]
+            lines.append(f": {section}")
+        lines.append(" ".join(question[1:]))
+    path = Path(folder) / f"questions-words-{part}.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def word2vec_tuning() -> dict:
+    """What tools/tune_word2vec.py recorded for notebook 07: each candidate's settings, its accuracy on the tuning
+    half of the analogy questions, and the chosen one. Introduced in 07."""
+    path = Path(__file__).resolve().parent.parent / "tools" / "word2vec_tuning.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `python tools/tune_word2vec.py` (about 10 minutes) to make it.")
+    return json.loads(path.read_text())

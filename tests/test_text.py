@@ -44,3 +44,45 @@ def test_shakespeare_split_holds_out_the_last_tenth_from_a_line_start():
     assert train + held_out == text and train.endswith("\n")
     assert 0.099 < len(held_out) / len(text) < 0.101
     assert cu.text.shakespeare_split() == (train, held_out)
+
+
+def test_novel_sentences_lower_case_keep_inner_apostrophes_and_split_at_sentence_ends():
+    text = "It was Mr. Brown's DOG. Don't run!\n\nA\nB c 'tis"
+    assert list(cu.text.novel_sentences(text)) == [["it", "was", "mr"], ["brown's", "dog"], ["don't", "run"],
+                                                    ["a", "b", "c", "tis"]]
+
+
+def test_the_analogy_halves_are_disjoint_cover_every_question_and_alternate_within_sections():
+    everything = cu.text.analogy_questions()
+    tuning, report = cu.text.analogy_questions("tuning"), cu.text.analogy_questions("report")
+    assert len(everything) == 19_544 and len(tuning) + len(report) == len(everything)
+    assert sorted(tuning + report) == sorted(everything)
+    assert everything[0] == tuning[0] and everything[1] == report[0]          # alternating, from the first
+    sections = {q[0] for q in everything}
+    assert {q[0] for q in tuning} == sections == {q[0] for q in report}      # both halves have every section
+    assert cu.text.analogy_questions("tuning") == tuning                      # fixed: the same every time
+    with pytest.raises(ValueError, match="tuning"):
+        cu.text.analogy_questions("test")
+
+
+def test_the_analogy_file_is_read_by_gensim_as_the_same_half(tmp_path):
+    from gensim.models import KeyedVectors
+
+    report = cu.text.analogy_questions("report")
+    words = sorted({w for q in report[:40] for w in q[1:]})
+    vectors = KeyedVectors(vector_size=4)
+    vectors.add_vectors(words, np.random.default_rng(0).normal(size=(len(words), 4)))
+    _, sections = vectors.evaluate_word_analogies(cu.text.analogy_file("report", tmp_path))
+    total = next(s for s in sections if s["section"] == "Total accuracy")
+    asked = {tuple(q) for q in total["correct"] + total["incorrect"]}
+    expected = {tuple(w.upper() for w in q[1:]) for q in report if all(w in words for w in q[1:])}
+    assert asked == expected and len(asked) >= 40
+
+
+def test_the_recorded_word2vec_tuning_chose_its_best_candidate_on_one_question_set():
+    tuning = cu.text.word2vec_tuning()
+    candidates = tuning["candidates"]
+    assert len(candidates) >= 3 and tuning["chosen"] in candidates
+    assert tuning["chosen"] == max(candidates, key=lambda name: candidates[name]["tuning_accuracy"])
+    assert len({result["questions"] for result in candidates.values()}) == 1          # the same questions for all
+    assert any(result["settings"]["sg"] == 1 for result in candidates.values())       # skip-gram was tried too
