@@ -8,6 +8,8 @@
 # solutions removed, outputs cleared), lab-instructor (JupyterLab on notebooks/, solutions included), data (rebuild data/, keeping the checkpoints),
 # checkpoints (train the shipped models by running their notebooks in full mode; the 05 CNN takes about 10 min),
 # doctor (check the installation and the data files), clean.
+# test-browser: the course in headless Chromium in JupyterLab (tests_browser/; needs Debian's chromium package):
+# every notebook opens cleanly, and every explorer runs and answers the mouse and the keyboard.
 # GPU=1 installs tensorflow[and-cuda] instead of the CPU-only build (Linux with an NVIDIA GPU).
 
 PYTHON ?= python3
@@ -20,7 +22,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 LEARNER_DIR ?= my-course
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab lab-instructor test execute bench bench-suite student data checkpoints doctor clean
+.PHONY: lab lab-instructor test test-browser check-chromium execute bench bench-suite student data checkpoints doctor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); run make PYTHON=python3.11 ...")'
@@ -55,6 +57,22 @@ lab-instructor: $(STAMP) $(SETTINGS)
 
 test: $(STAMP) $(SETTINGS)
 	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15 tests
+
+# The browser test's own tools (requirements-test.txt), installed once into .venv; learners never need them.
+# Playwright drives Debian's Chromium (it cannot download its own browsers here).
+TEST_STAMP := $(VENV)/.installed-test
+CHROMIUM   ?= /usr/bin/chromium
+
+$(TEST_STAMP): requirements-test.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+check-chromium:
+	@test -x $(CHROMIUM) || { echo "Chromium is missing ($(CHROMIUM)); install it with: sudo apt-get install -y chromium" >&2; exit 1; }
+
+test-browser: check-chromium $(STAMP) $(SETTINGS) $(TEST_STAMP)
+	@start=$$(date +%s); CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -v --durations=15 tests_browser; status=$$?; \
+	echo "browser test: $$(( $$(date +%s) - start )) s (screenshots in build/browser/)"; exit $$status
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py --inplace $(NOTEBOOKS)

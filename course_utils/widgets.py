@@ -4,6 +4,11 @@ The controls need a live kernel. So that a stored notebook reads well anyway (on
 JupyterLab before the cell is run), each explorer also carries a static picture of its default view and a
 one-line text instead of the widget's raw description. Sliders are wide, show their whole label, and
 redraw once when released (not at every step of a drag).
+
+Every control works from the keyboard inside JupyterLab, which takes the arrow keys for its own command mode
+unless the focused element handles them itself: a slider's handle moves with the arrow keys, and a choice among
+names is a row of toggle buttons (Tab to a button, Space to press it), not a dropdown, whose arrow keys move
+JupyterLab's selected cell instead of its value (`make test-browser` checks both in Chromium).
 """
 from __future__ import annotations
 
@@ -55,6 +60,19 @@ def _control_options() -> dict:
     return dict(layout=widgets.Layout(width=SLIDER_WIDTH), style={"description_width": "initial"})
 
 
+def _choice(options: Sequence[str], description: str):
+    """A choice among names: one toggle button per name, each as wide as its name, every name in view.
+
+    Not a Dropdown: inside JupyterLab the arrow keys on a focused dropdown move the notebook's selected cell, not
+    the dropdown's value. Toggle buttons are reached with Tab and pressed with Space, or clicked.
+    """
+    import ipywidgets as widgets
+
+    controls = _control_options()
+    controls["style"] = dict(controls["style"], button_width="auto")
+    return widgets.ToggleButtons(options=list(options), description=description, **controls)
+
+
 def explore_learning_rate(loss: Callable[[np.ndarray], np.ndarray],
                           descend: Callable[[float], Sequence[float]], *,
                           rates: tuple[float, float] = (0.01, 1.5), initial: float = 0.2):
@@ -96,15 +114,13 @@ def explore_learning_rate(loss: Callable[[np.ndarray], np.ndarray],
 def explore_activations(activations: Mapping[str, tuple[Callable[[np.ndarray], np.ndarray],
                                                         Callable[[np.ndarray], np.ndarray]]], *,
                         span: tuple[float, float] = (-5.0, 5.0)):
-    """A menu of activation functions: plots the chosen one and its derivative. Introduced in 02.
+    """A button per activation function: plots the chosen one and its derivative. Introduced in 02.
 
     Parameters
     ----------
     activations : name -> (function, derivative), both element-wise on NumPy arrays (your own code)
     span : range of the pre-activation z shown
     """
-    import ipywidgets as widgets
-
     if not activations:
         raise ValueError("activations is empty: pass {'name': (function, derivative), ...}.")
     z = np.linspace(*span, 401)
@@ -119,15 +135,15 @@ def explore_activations(activations: Mapping[str, tuple[Callable[[np.ndarray], n
         ax.legend()
         plt.show()
 
-    return _explorer(draw, name=widgets.Dropdown(options=list(activations), description="activation",
-                                                 **_control_options()))
+    return _explorer(draw, name=_choice(list(activations), "activation"))
 
 
 def explore_initialization(simulate: Callable[[int, str, str], Sequence[np.ndarray]], *,
                            activations: Sequence[str] = ("tanh", "relu"),
                            schemes: Sequence[str] = ("too small", "too large", "Glorot", "He"),
                            depth: tuple[int, int, int] = (2, 30, 10)):
-    """Sliders for depth, activation and initialization; shows every layer's activation histogram. Introduced in 03.
+    """A depth slider and buttons for activation and initialization; shows every layer's activation histogram.
+    Introduced in 03.
 
     Parameters
     ----------
@@ -147,14 +163,14 @@ def explore_initialization(simulate: Callable[[int, str, str], Sequence[np.ndarr
         draw,
         layers=widgets.IntSlider(value=depth[2], min=depth[0], max=depth[1], description="depth (layers)",
                                  continuous_update=False, **_control_options()),
-        activation=widgets.Dropdown(options=list(activations), description="activation", **_control_options()),
-        scheme=widgets.Dropdown(options=list(schemes), description="initialization", **_control_options()),
+        activation=_choice(activations, "activation"),
+        scheme=_choice(schemes, "initialization"),
     )
 
 
 def explore_feature_maps(images: np.ndarray, feature_maps: Callable[[int], Mapping[str, np.ndarray]], *,
                          channels: int = 8, class_names: Sequence[str] | None = None, labels: Sequence[int] | None = None):
-    """A slider for the image and a menu for the layer; shows the image and its first feature maps. Introduced in 05.
+    """A slider for the image and buttons for the layer; shows the image and its first feature maps. Introduced in 05.
 
     Parameters
     ----------
@@ -194,7 +210,7 @@ def explore_feature_maps(images: np.ndarray, feature_maps: Callable[[int], Mappi
         draw,
         index=widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="image",
                                 continuous_update=False, **_control_options()),
-        layer=widgets.Dropdown(options=layer_names, description="layer", **_control_options()),
+        layer=_choice(layer_names, "layer"),
     )
 
 

@@ -91,7 +91,7 @@ def test_make_lab_and_binder_install_the_settings_where_jupyterlab_reads_them():
     assert Path(get_app_dir()) == Path(sys.prefix) / "share" / "jupyter" / "lab"
     makefile = (ROOT / "Makefile").read_text()
     assert "SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json" in makefile
-    for target in ("lab", "lab-instructor", "test"):
+    for target in ("lab", "lab-instructor", "test", "test-browser"):
         assert "$(SETTINGS)" in makefile.split(f"\n{target}:")[1].split("\n")[0], f"make {target} must install them"
     post_build = (ROOT / "binder" / "postBuild").read_text()
     assert "sys.prefix" in post_build and "share/jupyter/lab/settings" in post_build

@@ -187,6 +187,55 @@ def test_widget_controls_are_wide_labelled_and_redraw_on_release():
             assert control.continuous_update is False
 
 
+def test_every_explorer_control_is_one_the_keyboard_drives_inside_jupyterlab():
+    # JupyterLab's command mode takes the arrow keys from a focused Dropdown (they move the selected cell; seen in
+    # Chromium by tests_browser/); a slider's handle keeps them, and toggle buttons are reached with Tab and
+    # pressed with Space. So every choice among names is a row of toggle buttons, every name in view.
+    import ipywidgets
+
+    images = np.random.default_rng(0).random((3, 8, 8))
+    explorers = [
+        widgets.explore_learning_rate(lambda t: t ** 2 + 0.2, lambda lr: [1.0, 0.5]),
+        widgets.explore_activations({"relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0) * 1.0),
+                                     "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2)}),
+        widgets.explore_initialization(lambda depth, a, s: [np.ones(10)] * depth),
+        widgets.explore_feature_maps(images, lambda index: {"conv1": np.ones((8, 8, 2)), "conv2": np.ones((4, 4, 2))}),
+        widgets.explore_temperature(lambda t: (["a", "b"], np.array([0.5, 0.5])), str),
+    ]
+    controls = [c for explorer in explorers for c in explorer.children[:-1]]
+    assert len(controls) == 8
+    for control in controls:
+        assert not isinstance(control, ipywidgets.Dropdown), f"{control.description}: a Dropdown"
+        assert isinstance(control, (ipywidgets.ToggleButtons, ipywidgets.IntSlider, ipywidgets.FloatSlider,
+                                    ipywidgets.FloatLogSlider, ipywidgets.SelectionSlider)), type(control).__name__
+    choices = [c for c in controls if isinstance(c, ipywidgets.ToggleButtons)]
+    assert [c.description for c in choices] == ["activation", "activation", "initialization", "layer"]
+    assert [list(c.options) for c in choices[1:]] == [["tanh", "relu"], ["too small", "too large", "Glorot", "He"],
+                                                      ["conv1", "conv2"]]
+    for control in choices:
+        assert control.value == control.options[0] and control.style.button_width == "auto"
+        assert control.layout.width == widgets.SLIDER_WIDTH and control.style.description_width == "initial"
+
+
+def test_pressing_a_button_redraws_the_initialization_explorer_with_that_choice(monkeypatch):
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setattr(plt, "show", lambda *args, **kwargs: None)
+    seen = []
+
+    def simulate(depth, activation, scheme):
+        seen.append((depth, activation, scheme))
+        return [np.ones(10)] * depth
+
+    explorer = widgets.explore_initialization(simulate)
+    layers, activation, scheme = explorer.children[:3]
+    activation.value = "relu"
+    scheme.value = "He"
+    assert seen[-2:] == [(10, "relu", "too small"), (10, "relu", "He")]
+    with pytest.raises(Exception):     # a name that is not one of the buttons
+        scheme.value = "Xavier"
+
+
 def test_initialization_explorer_shows_every_layer(monkeypatch):
     import matplotlib.pyplot as plt
 
