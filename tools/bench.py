@@ -70,7 +70,7 @@ def measure_suite() -> dict:
     output = done.stdout + done.stderr
     failed = re.findall(r"^FAILED (\S+)", output, re.M)
     if done.returncode != 0 and not (failed and all(test == README_TEST for test in failed)):
-        sys.exit(f"make test failed in the fresh clone:\n{output[-4000:]}")
+        sys.exit(f"make test failed in the fresh clone:\n{done.stdout[-4000:]}\n{done.stderr[-1000:]}")   # pytest's report is on stdout
     counts, pytest_s = pytest_summary(output)
     print(output[output.find("slowest"):][:3000] if "slowest" in output else output[-3000:])   # where the time goes
     return {"notebook": "make test", "mode": "suite", "wall_s": round(wall, 1), "pytest_s": round(pytest_s, 1),
