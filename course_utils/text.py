@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,8 +91,6 @@ ANALOGY_PARTS = ("tuning", "report")
 def novel_sentences(text: str) -> Iterator[list[str]]:
     """The sentences of a novel as lists of words: lower case, runs of letters with an apostrophe inside a word kept
     ("don't"), split at . ! ? and at blank lines; sentences of one word are left out. Introduced in 07."""
-    import sys
-
     for sentence in _SENTENCE_END.split(text):
         words = [sys.intern(w) for w in _WORD.findall(sentence.lower())]   # one copy of each word in memory
         if len(words) > 1:
