@@ -411,3 +411,70 @@ def plot_comparison(means: Mapping[str, float], *, errors: Mapping[str, float] |
         tick_labels[names.index(baseline)].set_fontweight("bold")
     ax.set(xlabel=xlabel or "", ylabel=ylabel or "", title=title)
     return fig
+
+
+def label_points(ax, points: np.ndarray, labels: Sequence[str], *, colors: Sequence | None = None,
+                 fontsize: float = 7) -> list:
+    """Write each label beside its point, trying eight places round the point so that labels overlap neither
+    each other nor other points and stay inside the axes where there is room (a crowded spot gets the least
+    overlapping place).
+    Draw the points and set the axis limits first. Introduced in 07.
+
+    Parameters
+    ----------
+    points : array of shape (n, 2), in data coordinates
+    labels : n strings
+    colors : n colours, optional (default black)
+
+    Returns the n matplotlib Text objects.
+    """
+    points = np.asarray(points, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) != len(labels):
+        raise ValueError(f"points must have shape (n, 2) for n = {len(labels)} labels, got {points.shape}.")
+    colors = list(colors) if colors is not None else ["black"] * len(labels)
+    fig = ax.figure
+    fig.draw_without_rendering()                        # settle the layout, so display coordinates are final
+    renderer = fig.canvas.get_renderer()
+    centres = ax.transData.transform(points)
+    dot = 3.0 * fig.dpi / 72                           # half the side of the box kept free round each point
+    obstacles = [np.array([x - dot, y - dot, x + dot, y + dot]) for x, y in centres]
+    places = [(4, 2, "left", "bottom"), (4, -2, "left", "top"), (-4, 2, "right", "bottom"),
+              (-4, -2, "right", "top"), (0, 5, "center", "bottom"), (0, -5, "center", "top"),
+              (6, 0, "left", "center"), (-6, 0, "right", "center")]
+
+    def overlap(box: np.ndarray, others: list[np.ndarray]) -> float:
+        if not others:
+            return 0.0
+        others_arr = np.array(others)
+        width = np.clip(np.minimum(box[2], others_arr[:, 2]) - np.maximum(box[0], others_arr[:, 0]), 0, None)
+        height = np.clip(np.minimum(box[3], others_arr[:, 3]) - np.maximum(box[1], others_arr[:, 1]), 0, None)
+        return float((width * height).sum())
+
+    frame = ax.get_window_extent(renderer)
+
+    def outside(box: np.ndarray) -> float:             # the part of a label that sticks out of the axes
+        inner = (min(box[2], frame.x1) - max(box[0], frame.x0)) * (min(box[3], frame.y1) - max(box[1], frame.y0))
+        return float((box[2] - box[0]) * (box[3] - box[1]) - max(inner, 0.0))
+
+    texts, boxes = [], []
+    for index, ((x, y), label, color) in enumerate(zip(points, labels, colors)):
+        others = boxes + obstacles[:index] + obstacles[index + 1:]
+        best = None
+        for dx, dy, ha, va in places:
+            text = ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                               fontsize=fontsize, color=color, annotation_clip=False)
+            text.set_in_layout(False)                   # labels must not move the axes they were placed on
+            extent = text.get_window_extent(renderer)
+            box = np.array([extent.x0, extent.y0, extent.x1, extent.y1])
+            cost = overlap(box, others) + outside(box)
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, text, box)
+            else:
+                text.remove()
+            if cost == 0:
+                break
+        texts.append(best[1])
+        boxes.append(best[2])
+    return texts

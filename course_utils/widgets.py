@@ -191,19 +191,22 @@ def explore_feature_maps(images: np.ndarray, feature_maps: Callable[[int], Mappi
     def draw(index: int, layer: str) -> None:
         maps = np.asarray(feature_maps(index)[layer])
         shown = min(channels, maps.shape[-1])
-        fig, axes = plt.subplots(1, shown + 1, figsize=(1.6 * (shown + 1), 2.2), layout="constrained")
+        fig, axes = plt.subplots(1, shown + 1, figsize=(1.6 * (shown + 1) + 0.6, 2.2), layout="constrained")
         axes[0].imshow(images[index].squeeze(), cmap="gray")
         title = f"image {index}"
         if labels is not None:
             label = int(labels[index])
             title += f"\n{class_names[label] if class_names is not None else label}"
         axes[0].set_title(title, fontsize=8)
-        for k, ax in enumerate(axes[1:]):
-            ax.imshow(maps[..., k], cmap="viridis")
+        low, high = float(maps[..., :shown].min()), float(maps[..., :shown].max())
+        for k, ax in enumerate(axes[1:]):   # one colour scale for the layer, so channels can be compared
+            shown_map = ax.imshow(maps[..., k], cmap="viridis", vmin=low, vmax=high if high > low else low + 1)
             ax.set_title(f"channel {k}", fontsize=8)
         for ax in axes:
             ax.axis("off")
-        fig.suptitle(f"{layer}: {maps.shape[0]}×{maps.shape[1]}, first {shown} of {maps.shape[-1]} channels", fontsize=9)
+        fig.colorbar(shown_map, ax=axes[1:], shrink=0.8, label="activation")
+        fig.suptitle(f"{layer}: {maps.shape[0]}×{maps.shape[1]}, first {shown} of {maps.shape[-1]} channels, "
+                     f"on one colour scale", fontsize=9)
         plt.show()
 
     return _explorer(
@@ -212,6 +215,11 @@ def explore_feature_maps(images: np.ndarray, feature_maps: Callable[[int], Mappi
                                 continuous_update=False, **_control_options()),
         layer=_choice(layer_names, "layer"),
     )
+
+
+def _visible(character: str) -> str:
+    """A tick label that shows a character, whitespace included: ␣ for a space, ↵ for a line break."""
+    return {" ": "␣", "\n": "↵", "\t": "⇥"}.get(character, repr(character)[1:-1])
 
 
 def explore_temperature(distribution: Callable[[float], tuple[Sequence[str], np.ndarray]],
@@ -240,7 +248,7 @@ def explore_temperature(distribution: Callable[[float], tuple[Sequence[str], np.
         order = np.argsort(probs)[::-1][:top]
         fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4), layout="constrained", width_ratios=(1, 1.6))
         left.bar(range(len(order)), probs[order], color="tab:blue")
-        left.set_xticks(range(len(order)), [repr(characters[i])[1:-1] for i in order])
+        left.set_xticks(range(len(order)), [_visible(characters[i]) for i in order])
         left.set(xlabel=f"the {len(order)} likeliest next characters", ylabel="probability", ylim=(0, 1),
                  title=f"After {context}, temperature {temperature:.2f}")
         right.text(0, 1, sample(temperature), va="top", ha="left", family="monospace", fontsize=8, wrap=True,

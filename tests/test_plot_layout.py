@@ -239,6 +239,15 @@ def comparison_beside_curves():
     return fig
 
 
+def labelled_points():
+    fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
+    points = _rng().normal(size=(20, 2))
+    ax.scatter(points[:, 0], points[:, 1], s=12)
+    ax.set(title="Twenty word vectors in two dimensions, each labelled", xticks=[], yticks=[])
+    plots.label_points(ax, points, [f"word number {k}" for k in range(20)])
+    return fig
+
+
 def _widget_figure(build, monkeypatch):
     monkeypatch.setattr(plt, "show", lambda *args, **kwargs: None)
     before = set(plt.get_fignums())
@@ -267,8 +276,25 @@ def initialization_widget(monkeypatch):
 
 FIGURES = [images_with_predictions, images_as_in_notebook_00, images_with_labels, history, curves, curves_side_by_side,
            decision_boundary, confusion_matrix, descent_1d, layer_histograms, layer_histograms_capped, trajectories_2d,
-           comparison, comparison_vertical, comparison_beside_curves]
-WIDGET_FIGURES = [learning_rate_widget, activation_widget, initialization_widget]
+           comparison, comparison_vertical, comparison_beside_curves, labelled_points]
+def feature_map_widget(monkeypatch):
+    images = _rng().random((3, 28, 28))
+    return _widget_figure(lambda: widgets.explore_feature_maps(
+        images, lambda index: {"block1a_relu": _rng().random((28, 28, 32))}, labels=[9, 0, 1],
+        class_names=LONG_CLASSES), monkeypatch)
+
+
+def temperature_widget(monkeypatch):
+    def distribution(temperature):
+        p = np.exp(np.linspace(3, 0, 20) / temperature)
+        return list(" etaoinshrdlu\n,.;:!?"), p / p.sum()
+
+    return _widget_figure(lambda: widgets.explore_temperature(distribution, lambda t: "a sample\nof text " * 20,
+                                                              context="'ROMEO:'"), monkeypatch)
+
+
+WIDGET_FIGURES = [learning_rate_widget, activation_widget, initialization_widget, feature_map_widget,
+                  temperature_widget]
 
 
 @pytest.mark.parametrize("make", FIGURES, ids=[make.__name__ for make in FIGURES])

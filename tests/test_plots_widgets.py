@@ -256,8 +256,9 @@ def test_a_stored_explorer_shows_a_picture_and_one_line_not_the_raw_widget():
     assert "application/vnd.jupyter.widget-view+json" in bundle      # a live kernel still gets the controls
 
 
-def test_feature_map_explorer_shows_the_chosen_layer_and_refuses_bad_input():
+def test_feature_map_explorer_shows_the_chosen_layer_and_refuses_bad_input(monkeypatch):
     import ipywidgets
+    import matplotlib.pyplot as plt
 
     images = np.random.default_rng(0).random((3, 28, 28))
     maps = lambda index: {"conv1": np.random.default_rng(index).random((28, 28, 16)),
@@ -266,6 +267,14 @@ def test_feature_map_explorer_shows_the_chosen_layer_and_refuses_bad_input():
     assert isinstance(explorer, ipywidgets.interactive)
     assert [c.description for c in explorer.children[:2]] == ["image", "layer"]
     assert explorer._repr_mimebundle_()["text/plain"] == widgets.STORED_TEXT
+    monkeypatch.setattr(plt, "show", lambda *args, **kwargs: None)
+    explorer.children[1].value = "conv2"
+    fig = plt.gcf()
+    shown = [im for ax in fig.axes for im in ax.get_images()][1:]              # the maps, not the image
+    assert [ax.get_title() for ax in fig.axes[1:5]] == [f"channel {k}" for k in range(4)]
+    expected = maps(0)["conv2"]
+    assert len(shown) == 4 and {im.get_clim() for im in shown} == {(expected.min(), expected.max())}   # one scale
+    assert any(ax.get_label() == "<colorbar>" for ax in fig.axes)
     with pytest.raises(ValueError, match="shape"):
         widgets.explore_feature_maps(np.zeros(5), maps)
     with pytest.raises(ValueError, match="no layers"):
@@ -284,17 +293,50 @@ def test_temperature_explorer_shows_the_distribution_and_a_sample_at_the_chosen_
         p = np.exp(logits / temperature)
         return ["a", "b", "\n", " "], p / p.sum()
 
-    explorer = widgets.explore_temperature(distribution, lambda t: f"sample at {t:.2f}", context="'x'", top=3)
+    explorer = widgets.explore_temperature(distribution, lambda t: f"sample at {t:.2f}", context="'x'", top=4)
     assert isinstance(explorer, ipywidgets.interactive) and explorer.children[0].description == "temperature T"
     assert explorer.children[0].continuous_update is False
     monkeypatch.setattr(plt, "show", lambda *args, **kwargs: None)
     explorer.children[0].value = 0.5
     fig = plt.gcf()
     bars = fig.axes[0].patches
-    assert seen[-1] == 0.5 and len(bars) == 3
+    assert seen[-1] == 0.5 and len(bars) == 4
     assert bars[0].get_height() == pytest.approx(np.exp(4) / np.exp([4, 2, 0, -2]).sum())
-    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["a", "b", "\\n"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["a", "b", "↵", "␣"]    # whitespace is visible
     assert "sample at 0.50" in [t.get_text() for t in fig.axes[1].texts]
     assert explorer._repr_mimebundle_()["text/plain"] == widgets.STORED_TEXT
     with pytest.raises(ValueError, match="smallest"):
         widgets.explore_temperature(distribution, str, temperatures=(1.0, 0.5, 0.7))
+
+
+def _label_overlaps(texts) -> int:
+    boxes = [t.get_window_extent() for t in texts]
+    return sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_label_points_keeps_labels_of_crowded_points_apart_and_refuses_a_count_mismatch():
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(40, 2))
+    labels = [f"word{k}" for k in range(40)]
+    fig, (naive, placed) = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
+    for ax in (naive, placed):
+        ax.scatter(points[:, 0], points[:, 1], s=10)
+    naive_texts = [naive.annotate(w, p, xytext=(2, 2), textcoords="offset points", fontsize=7)
+                   for w, p in zip(labels, points)]
+    texts = plots.label_points(placed, points, labels, colors=["tab:red"] * 40)
+    fig.draw_without_rendering()
+    assert [t.get_text() for t in texts] == labels and texts[0].get_color() == "tab:red"
+    assert _label_overlaps(naive_texts) >= 10                     # labels all up and right: 13 pairs overlap
+    assert _label_overlaps(texts) <= _label_overlaps(naive_texts) / 4
+    corners = plt.subplots(figsize=(3, 3))[1]
+    corners.scatter([0, 100], [0, 100])
+    far = plots.label_points(corners, np.array([[0.0, 0.0], [100.0, 100.0]]), ["a label", "b label"])
+    frame = corners.get_window_extent()
+    assert _label_overlaps(far) == 0
+    assert all(frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+               for box in (t.get_window_extent() for t in far))          # the top-right one turned inwards
+    with pytest.raises(ValueError, match="shape"):
+        plots.label_points(placed, points[:3], labels)
+    plt.close("all")
