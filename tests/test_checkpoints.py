@@ -1,5 +1,6 @@
 """Shipped checkpoints: each reproduces the metric its manifest records; damaged ones are refused in one line."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -174,6 +175,29 @@ def test_builder_sets_a_checkpoints_overrides_right_after_the_switch(tmp_path):
     switch_cell = sources.index(settings)
     assert f"{spec['switch']} =" in sources[switch_cell - 1] and "RNN_EPOCHS" in sources[switch_cell - 1]
     assert f'cu.record("{spec["metric"]}"' in sources[-2]
+
+
+def test_builder_keeps_the_training_history_and_refuses_a_run_without_one(tmp_path):
+    spec = build_checkpoints.CHECKPOINTS["char_rnn"]
+    out = tmp_path / "x.keras"
+    save_cell = build_checkpoints.training_run(spec, out).cells[-1].source
+
+    class Model:                                                   # what the save cell needs of a Keras model
+        from_config = classmethod(lambda cls, config: cls())
+        get_config, get_weights = (lambda self: {}), (lambda self: [])
+        set_weights = lambda self, weights: None                   # noqa: E731
+        save = lambda self, path: Path(path).write_bytes(b"weights")   # noqa: E731
+
+    class History:
+        history = {"loss": [np.float32(2.51234), 1.25], "val_loss": [2.0, 1.5], "learning_rate": [1e-3, 1e-4]}
+
+    records = {"rnn_val_nats": 1.5, "rnn_training_seconds": 60.0}
+    exec(save_cell, {spec["model"]: Model(), spec["history"]: History()})
+    _, info = build_checkpoints.manifest_entries("char_rnn", spec, out, records)
+    assert info["history"] == {"loss": [2.5123, 1.25], "val_loss": [2.0, 1.5]}     # rounded, no learning rate
+    build_checkpoints.history_path(out).unlink()
+    with pytest.raises(SystemExit, match="left no training history for char_rnn"):
+        build_checkpoints.manifest_entries("char_rnn", spec, out, records)
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ the shipped language model of 06 trains for 12 epochs, the notebook's own run fo
 cell that records the checkpoint's metric, with one more cell that saves the trained model without its
 optimizer state. The file goes to
 ``data/checkpoints/<name>.keras``; ``data/MANIFEST.json`` gets its sha256 and size, the metric the notebook
-recorded for it, the training time, and the license of the data it was trained on.
+recorded for it, the training time, the license of the data it was trained on, and, for a checkpoint whose
+notebook keeps what ``fit`` returned (``history``), the losses per epoch, so that quick mode can plot the
+training curves of the model it loads.
 """
 from __future__ import annotations
 
@@ -56,6 +58,7 @@ CHECKPOINTS = {
         "overrides": {"RNN_EPOCHS": 12},       # the same code for 12 epochs (the notebook: 10); 30 overfit
         "metric": "rnn_val_nats",
         "seconds": "rnn_training_seconds",
+        "history": "history",                  # what fit returned: its per-epoch losses go into the manifest
         "dataset": "tinyshakespeare",
         "describes": "the GRU-384 character language model of notebook 06, section 7, trained for 12 epochs on the "
                      "first nine tenths of Tiny Shakespeare",
@@ -98,10 +101,18 @@ def training_run(spec: dict, out: Path) -> object:
         save = (f"_copy = {model}.__class__.from_config({model}.get_config())   # the same layers, no optimizer state\n"
                 f"_copy.set_weights({model}.get_weights())\n"
                 f"_copy.save({str(out)!r})")
+    if "history" in spec:   # the per-epoch logs, beside the weights
+        save += (f"\nimport json as _json\nwith open({str(history_path(out))!r}, 'w') as _f:\n"
+                 f"    _json.dump({{k: [float(v) for v in vs] for k, vs in {spec['history']}.history.items()}}, _f)")
     nb.cells = nb.cells[:trained[0] + 1] + [nbformat.v4.new_code_cell(save)]
     settings = [f"{spec['switch']} = False"] + [f"{name} = {value!r}" for name, value in spec.get("overrides", {}).items()]
     nb.cells.insert(where[0] + 1, nbformat.v4.new_code_cell("\n".join(settings)))
     return nb
+
+
+def history_path(out: Path) -> Path:
+    """Where the training run writes the per-epoch logs of the checkpoint saved to ``out``."""
+    return out.with_name(out.name + ".history.json")
 
 
 def manifest_entries(name: str, spec: dict, path: Path, records: dict[str, float]) -> tuple[dict, dict]:
@@ -125,6 +136,13 @@ def manifest_entries(name: str, spec: dict, path: Path, records: dict[str, float
             "trained_with": f"a 2-core CPU, {software}",
             "trained_on": dataset["title"], "license": f"trained on {dataset['title']}: {dataset['license']}",
             "built_by": "make checkpoints (tools/build_checkpoints.py)"}
+    if "history" in spec:
+        if not history_path(path).exists():
+            sys.exit(f"{spec['notebook']}.ipynb left no training history for {name}: it must keep what fit returned "
+                     f"in {spec['history']!r}.")
+        logs = json.loads(history_path(path).read_text(encoding="utf-8"))
+        info["history"] = {key: [round(value, 4) for value in values] for key, values in logs.items()
+                           if key != "learning_rate"}
     return file_entry, info
 
 
