@@ -83,7 +83,7 @@ def shakespeare_split() -> tuple[str, str]:
     return text[:cut], text[cut:]
 
 
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")   # a word of lower-case text: letters, an apostrophe inside ("don't")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 ANALOGY_PARTS = ("tuning", "report")
 
@@ -92,7 +92,7 @@ def novel_sentences(text: str) -> Iterator[list[str]]:
     """The sentences of a novel as lists of words: lower case, runs of letters with an apostrophe inside a word kept
     ("don't"), split at . ! ? and at blank lines; sentences of one word are left out. Introduced in 07."""
     for sentence in _SENTENCE_END.split(text):
-        words = [sys.intern(w) for w in _WORD.findall(sentence.lower())]   # one copy of each word in memory
+        words = [sys.intern(w) for w in WORD.findall(sentence.lower())]   # one copy of each word in memory
         if len(words) > 1:
             yield words
 
