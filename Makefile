@@ -9,7 +9,8 @@
 # checkpoints (train the shipped models by running their notebooks in full mode; the 05 CNN takes about 10 min),
 # doctor (check the installation and the data files), clean.
 # test-browser: the course in headless Chromium in JupyterLab (tests_browser/; needs Debian's chromium package):
-# every notebook opens cleanly, and every explorer runs and answers the mouse and the keyboard.
+# every notebook opens cleanly and runs in quick mode within Binder's memory, and every explorer answers the mouse
+# and the keyboard (STORE=1 records the memory in BENCHMARKS).
 # GPU=1 installs tensorflow[and-cuda] instead of the CPU-only build (Linux with an NVIDIA GPU).
 
 PYTHON ?= python3
@@ -55,13 +56,13 @@ lab: $(STAMP) $(SETTINGS)
 lab-instructor: $(STAMP) $(SETTINGS)
 	cd notebooks && ../$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG)
 
-test: $(STAMP) $(SETTINGS)
-	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15 tests
-
-# The browser test's own tools (requirements-test.txt), installed once into .venv; learners never need them.
-# Playwright drives Debian's Chromium (it cannot download its own browsers here).
+# The tests' own tools (requirements-test.txt: Playwright, repo2docker), installed once into .venv; learners never
+# need them. Playwright drives Debian's Chromium (it cannot download its own browsers here).
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM   ?= /usr/bin/chromium
+
+test: $(STAMP) $(SETTINGS) $(TEST_STAMP)
+	COURSE_QUICK=1 $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15 tests
 
 $(TEST_STAMP): requirements-test.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
@@ -70,9 +71,13 @@ $(TEST_STAMP): requirements-test.txt $(STAMP)
 check-chromium:
 	@test -x $(CHROMIUM) || { echo "Chromium is missing ($(CHROMIUM)); install it with: sudo apt-get install -y chromium" >&2; exit 1; }
 
+# STORE=1: record the server-plus-kernel memory it measured in BENCHMARKS (tools/bench.py --lab-memory).
 test-browser: check-chromium $(STAMP) $(SETTINGS) $(TEST_STAMP)
 	@start=$$(date +%s); CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -v --durations=15 tests_browser; status=$$?; \
 	echo "browser test: $$(( $$(date +%s) - start )) s (screenshots in build/browser/)"; exit $$status
+ifeq ($(STORE),1)
+	$(BIN)/python tools/bench.py --lab-memory build/browser/memory.json
+endif
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py --inplace $(NOTEBOOKS)

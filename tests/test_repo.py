@@ -68,3 +68,38 @@ def test_the_suite_benchmark_reads_pytest_s_summary():
         bench.pytest_summary("===== 2 failed in 3.0s =====")
     path, name = bench.README_TEST.split("::")
     assert f"def {name}(" in (ROOT / path).read_text(), "the measured run may fail only on the README's own test"
+
+
+def test_binders_build_uses_runtime_txt_installs_the_pins_and_runs_postbuild():
+    # What repo2docker would build from binder/, without Docker: --no-build writes the Dockerfile (stdout) and
+    # the buildpack it chose (stderr). repo2docker is a test-only tool (requirements-test.txt).
+    import subprocess
+    import sys
+
+    repo2docker = Path(sys.executable).parent / "repo2docker"
+    assert repo2docker.exists(), "repo2docker is missing: make test installs requirements-test.txt"
+    done = subprocess.run([str(repo2docker), "--no-build", "--debug", "--user-name", "jovyan", "--user-id", "1000",
+                           str(ROOT)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    dockerfile, log = done.stdout, done.stderr
+    python = (ROOT / "binder" / "runtime.txt").read_text().strip().removeprefix("python-")
+    assert re.fullmatch(r"3\.\d+", python), f"binder/runtime.txt should say python-3.X, not {python!r}"
+    from escapism import escape                                        # how repo2docker names the files it copies
+
+    lock = escape(f"environment.py-{python}-linux-64.lock", escape_char="-").lower()
+    assert f"python={python}" in log and lock in dockerfile            # runtime.txt's Python, its conda lock file
+    install = dockerfile.find('pip install --no-cache-dir -r "binder/requirements.txt"')
+    post_build = dockerfile.find("RUN ./binder/postBuild")
+    assert 0 < install < post_build, "the image must install binder/requirements.txt, then run binder/postBuild"
+    steps = [line for line in (ROOT / "binder" / "postBuild").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert "pip install --no-deps -e ." in steps                                     # course_utils importable
+    assert "python tools/make_student.py --learner my-course" in steps               # the learner's copies
+    assert any("overrides.json" in step for step in steps)                           # no news toast on Binder
+
+
+def test_the_readme_binder_badge_opens_jupyterlab_on_the_learner_copies():
+    readme = (ROOT / "README.md").read_text()
+    badges = re.findall(r"\[!\[Binder\]\(https://mybinder\.org/badge_logo\.svg\)\]\((\S+?)\)", readme)
+    assert len(badges) == 1, "the README needs one Binder badge ([![Binder](https://mybinder.org/badge_logo.svg)](...))"
+    assert re.fullmatch(r"https://mybinder\.org/v2/gh/[^/]+/[^/]+/HEAD\?urlpath=lab/tree/my-course", badges[0])
