@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -48,6 +49,7 @@ class Lab:
     token: str
     folder: Path
     pristine: dict[str, bytes] = field(default_factory=dict)
+    pid: int = 0                                    # the server's process
 
     def url(self, path: str) -> str:
         separator = "&" if "?" in path else "?"
@@ -73,6 +75,19 @@ class Lab:
         while self.api("api/kernels")[1] and time.monotonic() < deadline:
             time.sleep(0.5)
 
+    def peak_memory_mb(self) -> tuple[float, float]:
+        """(the server's peak resident memory so far, the largest peak of its kernels now running), in MB, from
+        Linux's VmHWM: what Binder's memory limit counts, the server and its kernels together."""
+        import psutil
+
+        def peak(pid: int) -> float:
+            status = Path(f"/proc/{pid}/status").read_text()
+            return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)[1]) / 1024
+
+        kernels = [child.pid for child in psutil.Process(self.pid).children(recursive=True)
+                   if "ipykernel" in " ".join(child.cmdline())]
+        return peak(self.pid), max((peak(pid) for pid in kernels), default=0.0)
+
     def restore(self, name: str) -> None:
         """Put the learner copy back as make_student wrote it (a run may have autosaved its outputs)."""
         (self.folder / name).write_bytes(self.pristine[name])
@@ -95,7 +110,7 @@ def lab(tmp_path_factory):
     log = open(home / "server.log", "wb")
     server = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     lab = Lab(f"http://127.0.0.1:{port}", token, folder,
-              {path.name: path.read_bytes() for path in folder.glob("*.ipynb")})
+              {path.name: path.read_bytes() for path in folder.glob("*.ipynb")}, server.pid)
     try:
         deadline = time.monotonic() + 120
         while True:

@@ -8,6 +8,10 @@
    with no error and no stderr output; each explorer renders as live controls (not its text repr, not
    "Error displaying widget"), and each of its controls changes the figure below it when moved with the mouse and,
    separately, with the keyboard. A screenshot of each explorer is saved in build/browser/.
+4. Every other notebook runs top to bottom in quick mode too, with no error and no stderr output.
+5. After each run, the server's peak memory plus the kernel's stays below Binder's limit with a margin
+   (LAB_MEMORY_LIMIT_MB); the numbers go to build/browser/memory.json, which `make test-browser STORE=1` records in
+   BENCHMARKS.json (`tools/bench.py --lab-memory`).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import time
 import pytest
 
 from tests_browser.conftest import SCREENSHOTS, note
+from tools.bench import LAB_MEMORY_LIMIT_MB
 from tools.nbtools import notebooks
 
 RUN_TIMEOUT = 600          # s for Run All Cells in quick mode (15-100 s each when the machine is not busy)
@@ -33,6 +38,23 @@ def explorer_cells(notebook: dict) -> list[int]:
 
 
 WIDGET_NOTEBOOKS = [path.name for path in notebooks() if explorer_cells(json.loads(path.read_text(encoding="utf-8")))]
+OTHER_NOTEBOOKS = [name for name in NOTEBOOKS if name not in WIDGET_NOTEBOOKS]
+MEMORY_FILE = SCREENSHOTS / "memory.json"
+
+
+def check_memory(lab, name: str) -> None:
+    """The server's and the kernel's peak memory after a quick-mode run, kept in MEMORY_FILE; their sum must stay
+    below LAB_MEMORY_LIMIT_MB (Binder counts the server and its kernels together)."""
+    server_mb, kernel_mb = lab.peak_memory_mb()
+    assert kernel_mb > 0, f"{name}: no kernel process found under the server"
+    found = json.loads(MEMORY_FILE.read_text()) if MEMORY_FILE.exists() else {}
+    found[name] = {"server_peak_mb": round(server_mb), "kernel_peak_mb": round(kernel_mb)}
+    MEMORY_FILE.write_text(json.dumps(found, indent=1) + "\n")
+    total = server_mb + kernel_mb
+    note(f"{name}: server {server_mb:.0f} MB + kernel {kernel_mb:.0f} MB = {total:.0f} MB at their peaks "
+         f"(limit {LAB_MEMORY_LIMIT_MB} MB)")
+    assert total < LAB_MEMORY_LIMIT_MB, (f"{name}: the server ({server_mb:.0f} MB) and the kernel ({kernel_mb:.0f} MB) "
+                                         f"together peak at {total:.0f} MB, over {LAB_MEMORY_LIMIT_MB} MB")
 
 
 def read(lab, name: str) -> dict:
@@ -362,9 +384,28 @@ def test_the_explorers_run_and_answer_the_mouse_and_the_keyboard(page, lab, name
             page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.png"))
         assert not toasts(page), f"{name}: a toast covers the notebook: {toasts(page)}"
         assert not output_problems(page), f"{name}: after moving the controls: {output_problems(page)}"
+        check_memory(lab, name)
         note(f"{name}: Run All Cells in {seconds:.0f} s, no error or stderr output; "
              f"{len(indexes)} explorer(s) rendered; redrew on " + "; ".join(found))
         assert not failures, f"{name}: controls that did not redraw the explorer: " + " | ".join(failures)
+    finally:
+        if page.errors:
+            note(f"{name}: errors in the page: {page.errors[:3]}")
+        page.context.close()
+        lab.shut_down_kernels()
+        lab.restore(name)
+
+
+@pytest.mark.parametrize("name", OTHER_NOTEBOOKS)
+def test_a_notebook_without_explorers_runs_in_quick_mode_within_binder_memory(page, lab, name):
+    notebook = read(lab, name)
+    try:
+        open_notebook(page, lab, name, notebook)
+        seconds = run_all(page, lab, name, notebook)
+        problems = output_problems(page)
+        assert not problems, f"{name}: after Run All Cells: {problems}"
+        note(f"{name}: Run All Cells in {seconds:.0f} s, no error or stderr output")
+        check_memory(lab, name)
     finally:
         if page.errors:
             note(f"{name}: errors in the page: {page.errors[:3]}")

@@ -2,6 +2,7 @@
 
 Usage: python tools/bench.py [--modes quick,full] [notebooks/NN_*.ipynb ...]
        python tools/bench.py --suite       # `make test` in a fresh clone: test count and time (make bench-suite)
+       python tools/bench.py --lab-memory build/browser/memory.json   # what `make test-browser STORE=1` measured
 
 Results are kept in BENCHMARKS.json (one entry per notebook and mode, replaced when re-measured)
 and rendered to BENCHMARKS.md, so a single notebook can be re-measured without redoing the rest.
@@ -16,6 +17,9 @@ the issues.
 With --suite it clones the committed repository into a temporary folder and runs `make test` there, as CI does
 (a new .venv, packages from pip's cache), and stores one row of mode "suite": the time of the whole command,
 the time pytest reports, and the number of tests. The README quotes that row (tests/test_prose_numbers.py).
+
+With --lab-memory it stores rows of mode "lab" from the browser test's measurements: per notebook, the peak memory
+of the JupyterLab server and of the notebook's quick-mode kernel, as Binder counts them (together, against 2 GB).
 """
 from __future__ import annotations
 
@@ -38,6 +42,7 @@ BUDGETS = {  # notebook prefix -> (full-mode seconds, quick-mode seconds, peak M
     "10": (900, 60, 2048),                                                  # quick ≤ 60 s, 2 GB
 }
 DEFAULT_BUDGET = (600, 60, 2048)
+LAB_MEMORY_LIMIT_MB = 1843   # Binder: 2 GB (2,048 MB) for the server and its kernels together, less a 10 % margin
 SUITE_BUDGET_S = 15 * 60   # `make test` from a fresh clone, packages in pip's cache (aim for 10 minutes)
 # The one test allowed to fail in the measured run: it compares the README with the previous measurement,
 # which this run is about to replace (the README is then updated from the new row).
@@ -85,7 +90,7 @@ def render(results: list[dict], out: Path) -> str:
             "|---|---|---:|---:|---:|---:|---|---|"]
     over = 0
     for result in results:
-        if result["mode"] == "suite":
+        if result["mode"] in ("suite", "lab"):
             continue
         name = result["notebook"]
         full_s, quick_s, peak = BUDGETS.get(name[:2], DEFAULT_BUDGET)
@@ -110,8 +115,32 @@ def render(results: list[dict], out: Path) -> str:
                  "|---:|---:|---:|---:|---:|---|\n"
                  f"| {suite['tests']:,} | {suite['notebooks']} | {suite['pytest_s']:.0f} | {suite['wall_s']:.0f}{flag} | "
                  f"{SUITE_BUDGET_S} | {suite['date']} |\n")
+    lab = [r for r in results if r["mode"] == "lab"]
+    if lab:
+        text += ("\n## In JupyterLab, as on Binder\n\nMade by `make test-browser STORE=1`: each notebook run in quick mode "
+                 "in JupyterLab from a headless browser; the server's and the kernel's peak resident memory "
+                 f"(VmHWM). Binder allows 2,048 MB for both together; the limit here keeps a 10 % margin.\n\n"
+                 "| notebook | server (MB) | kernel (MB) | together (MB) | limit (MB) | measured |\n"
+                 "|---|---:|---:|---:|---:|---|\n")
+        for row in lab:
+            total = row["server_peak_mb"] + row["kernel_peak_mb"]
+            flag = " **over budget**" if total >= LAB_MEMORY_LIMIT_MB else ""
+            text += (f"| {row['notebook']} | {row['server_peak_mb']} | {row['kernel_peak_mb']} | {total}{flag} | "
+                     f"{LAB_MEMORY_LIMIT_MB} | {row['date']} |\n")
     out.write_text(text)
     return text
+
+
+def lab_rows(path: Path) -> list[dict]:
+    """Rows of mode "lab" from the browser test's memory.json ({notebook: {server_peak_mb, kernel_peak_mb}})."""
+    from tools.nbtools import code_hash, read
+
+    found = json.loads(path.read_text())
+    if not found:
+        sys.exit(f"{path} holds no measurements: run make test-browser first.")
+    return [{"notebook": name, "mode": "lab", "server_peak_mb": peaks["server_peak_mb"],
+             "kernel_peak_mb": peaks["kernel_peak_mb"], "code_sha256": code_hash(read(ROOT / "notebooks" / name)),
+             "date": date.today().isoformat()} for name, peaks in sorted(found.items())]
 
 
 def main() -> None:
@@ -121,9 +150,18 @@ def main() -> None:
     parser.add_argument("--modes", default="quick,full")
     parser.add_argument("--store", action="store_true", help="store the full-mode run's outputs in the notebook")
     parser.add_argument("--suite", action="store_true", help="measure `make test` in a fresh clone instead")
+    parser.add_argument("--lab-memory", type=Path, help="store the browser test's memory.json as rows of mode 'lab'")
     args = parser.parse_args()
     store = args.out.with_suffix(".json")
     previous = json.loads(store.read_text()) if store.exists() else []
+    if args.lab_memory:
+        rows = lab_rows(args.lab_memory)
+        named = {row["notebook"] for row in rows}
+        results = [r for r in previous if not (r["mode"] == "lab" and r["notebook"] in named)] + rows
+        results.sort(key=lambda r: (r["mode"] == "suite", r["mode"] == "lab", r["notebook"], r["mode"] != "full"))
+        store.write_text(json.dumps(results, indent=1) + "\n")
+        print(render(results, args.out))
+        return
     if args.suite:
         row = measure_suite()
         results = [r for r in previous if r["mode"] != "suite"] + [row]
@@ -157,7 +195,7 @@ def main() -> None:
         result["notebook"] = result["notebook"].removeprefix(".bench_")
         result["date"] = date.today().isoformat()
     results = sorted([r for r in previous if (r["notebook"], r["mode"]) not in fresh] + results,
-                     key=lambda r: (r["mode"] == "suite", r["notebook"], r["mode"] != "full"))
+                     key=lambda r: (r["mode"] == "suite", r["mode"] == "lab", r["notebook"], r["mode"] != "full"))
     store.write_text(json.dumps(results, indent=1) + "\n")
     text = render(results, args.out)
     print(text)
