@@ -9,7 +9,7 @@ from . import checks, explain, plots, text, widgets
 from .checkpoints import load_checkpoint
 from .config import Config, reseed, setup
 from .data import (FASHION_MNIST_CLASSES, DataFileError, download, load_fashion_mnist, load_imdb, load_membranes,
-                   load_mnist, load_novels, load_shakespeare, load_uci_sentences, load_udhr)
+                   load_mnist, load_novels, load_shakespeare, load_uci_sentences, load_udhr, membrane_split)
 from .record import record
 from .training import compact_log, restart
 
@@ -17,6 +17,6 @@ __version__ = "0.1.0"
 __all__ = [
     "checks", "compact_log", "Config", "DataFileError", "download", "explain", "FASHION_MNIST_CLASSES",
     "load_checkpoint", "load_fashion_mnist", "load_imdb", "load_membranes", "load_mnist", "load_novels",
-    "load_shakespeare", "load_uci_sentences", "load_udhr", "plots", "record", "reseed", "restart", "setup", "text",
-    "widgets",
+    "load_shakespeare", "load_uci_sentences", "load_udhr", "membrane_split", "plots", "record", "reseed", "restart",
+    "setup", "text", "widgets",
 ]

@@ -350,6 +350,19 @@ def load_membranes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return stack("train/image"), (masks < 128).astype(np.uint8), stack("test")
 
 
+def membrane_split() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Split ``load_membranes()``'s 30 masked images: 0-24 to train on, 25-29 held out. Introduced in 09.
+
+    Returns
+    -------
+    (train_images, train_masks), (held_out_images, held_out_masks)
+        uint8 arrays of shape (25, 512, 512) and (5, 512, 512), as ``load_membranes`` gives them: images 0-255,
+        masks 1 = membrane, 0 = cell interior. (The challenge's test images have no published masks.)
+    """
+    images, masks, _ = load_membranes()
+    return (images[:25], masks[:25]), (images[25:], masks[25:])
+
+
 def load_udhr() -> dict[str, str]:
     """Load the Universal Declaration of Human Rights in 20 languages. Introduced in 07.
 

@@ -56,6 +56,19 @@ def test_membranes():
     assert set(np.unique(masks)) == {0, 1} and 0.1 < masks.mean() < 0.4   # membranes are the thin minority
 
 
+def test_membrane_split_holds_out_the_last_five_training_images():
+    (train_images, train_masks), (held_out_images, held_out_masks) = cu.membrane_split()
+    assert train_images.shape == train_masks.shape == (25, 512, 512)
+    assert held_out_images.shape == held_out_masks.shape == (5, 512, 512)
+    assert all(a.dtype == np.uint8 for a in (train_images, train_masks, held_out_images, held_out_masks))
+    assert set(np.unique(train_masks)) == set(np.unique(held_out_masks)) == {0, 1}
+    images, masks, _ = cu.load_membranes()
+    np.testing.assert_array_equal(np.concatenate([train_images, held_out_images]), images)   # all 30, in order
+    np.testing.assert_array_equal(np.concatenate([train_masks, held_out_masks]), masks)
+    assert not np.shares_memory(train_images, held_out_images) and not np.shares_memory(train_masks, held_out_masks)
+    assert not any(np.array_equal(held, train) for held in held_out_images for train in train_images)   # disjoint
+
+
 def test_manifest_lists_every_shipped_file_and_nothing_else():
     manifest = data.manifest()
     on_disk = {p.relative_to(ROOT / "data").as_posix() for p in (ROOT / "data").rglob("*") if p.is_file()}

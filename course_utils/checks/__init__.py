@@ -16,7 +16,7 @@ while the exercise still raises ``NotImplementedError``.
 
 Modules: ``core`` (the shared machinery), one per notebook (``keras_basics`` 00, ``logistic`` 01,
 ``mlp`` 02, ``initialization`` 03, ``regularization`` 04, ``cnn`` 05, ``language_model`` 06, ``word_vectors`` 07,
-``explainability`` 10) holding its checkers and reference
+``segmentation`` 09, ``explainability`` 10) holding its checkers and reference
 versions, and ``fallback`` (``solved_or_reference``). A new notebook gets its own module with its
 ``check_*`` functions and a ``REFERENCES`` tuple of reference versions (each with the exercise's
 name and signature); add the module to ``fallback.TOPICS`` and its checkers to the imports below.
@@ -35,6 +35,7 @@ from .mlp import check_adam_step, check_dense_backward, check_match_loss_curves,
 from .word_vectors import (check_cosine_similarity, check_noise_distribution, check_predict_coverage,
                            check_solve_analogy)
 from .regularization import check_batchnorm_train, check_inverted_dropout, check_l2_lambda, check_l2_penalty
+from .segmentation import check_contracting_level_size, check_dice_and_iou
 
 __all__ = [
     "NOT_ATTEMPTED", "CheckResult", "solved_or_reference",
@@ -46,5 +47,6 @@ __all__ = [
     "check_conv2d", "check_name_the_kernels", "check_output_size",                               # 05
     "check_perplexity", "check_rnn_step", "check_sample_with_temperature", "check_name_the_temperatures",  # 06
     "check_cosine_similarity", "check_noise_distribution", "check_solve_analogy", "check_predict_coverage",  # 07
+    "check_dice_and_iou", "check_contracting_level_size",                                        # 09
     "check_saliency_map", "check_grad_cam_map", "check_name_the_maps",                           # 10
 ]

@@ -5,11 +5,11 @@ import inspect
 from typing import Any, Callable
 
 from . import (cnn, explainability, initialization, keras_basics, language_model, logistic, mlp, regularization,
-               word_vectors)
+               segmentation, word_vectors)
 from .core import LEARNER_ATTRIBUTE
 
 TOPICS = (keras_basics, logistic, mlp, initialization, regularization, cnn, language_model, word_vectors,
-          explainability)
+          segmentation, explainability)
 REFERENCES: dict[str, Callable] = {function.__name__: function for topic in TOPICS for function in topic.REFERENCES}
 
 
