@@ -16,7 +16,7 @@ while the exercise still raises ``NotImplementedError``.
 
 Modules: ``core`` (the shared machinery), one per notebook (``keras_basics`` 00, ``logistic`` 01,
 ``mlp`` 02, ``initialization`` 03, ``regularization`` 04, ``cnn`` 05, ``language_model`` 06, ``word_vectors`` 07,
-``segmentation`` 09, ``explainability`` 10) holding its checkers and reference
+``gan`` 08, ``segmentation`` 09, ``explainability`` 10) holding its checkers and reference
 versions, and ``fallback`` (``solved_or_reference``). A new notebook gets its own module with its
 ``check_*`` functions and a ``REFERENCES`` tuple of reference versions (each with the exercise's
 name and signature); add the module to ``fallback.TOPICS`` and its checkers to the imports below.
@@ -25,6 +25,7 @@ from .core import NOT_ATTEMPTED, CheckResult
 from .cnn import check_conv2d, check_name_the_kernels, check_output_size
 from .explainability import check_grad_cam_map, check_name_the_maps, check_saliency_map
 from .fallback import solved_or_reference
+from .gan import check_discriminator_step, check_gan_losses, check_generator_step
 from .initialization import check_glorot_std, check_he_std, check_name_the_initializations, check_residual_block
 from .language_model import (check_name_the_temperatures, check_perplexity, check_rnn_step,
                              check_sample_with_temperature)
@@ -47,6 +48,7 @@ __all__ = [
     "check_conv2d", "check_name_the_kernels", "check_output_size",                               # 05
     "check_perplexity", "check_rnn_step", "check_sample_with_temperature", "check_name_the_temperatures",  # 06
     "check_cosine_similarity", "check_noise_distribution", "check_solve_analogy", "check_predict_coverage",  # 07
+    "check_gan_losses", "check_discriminator_step", "check_generator_step",                       # 08
     "check_dice_and_iou", "check_contracting_level_size",                                        # 09
     "check_saliency_map", "check_grad_cam_map", "check_name_the_maps",                           # 10
 ]
