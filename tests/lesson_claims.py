@@ -146,6 +146,10 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
          "min(w2v_review_accuracy, w2v_novels_review_accuracy) >= 0.7"),
         ("the TF-IDF bag of words beats both kinds of averaged word vectors",
          "tfidf_review_accuracy > max(w2v_review_accuracy, w2v_novels_review_accuracy)"),
+        ("learned from 10,000 reviews (full mode), the reviews' own vectors beat the novels' vectors",
+         "quick_mode or w2v_review_accuracy > w2v_novels_review_accuracy"),
+        ("learned from 3,000 reviews (quick mode), they end level with the novels' vectors or below",
+         "not quick_mode or w2v_review_accuracy < w2v_novels_review_accuracy + 0.01"),
     ],
     "10_explainability": [
         ("the shipped CNN of notebook 05 reproduces its accuracy", "cnn_checkpoint_test_accuracy >= 0.92"),
