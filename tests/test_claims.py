@@ -1,4 +1,5 @@
-"""The lessons hold on the full-mode numbers of BENCHMARKS.json, and those numbers are not stale.
+"""The lessons hold on the full-mode numbers of BENCHMARKS.json, and those numbers are not stale; every notebook
+fits Binder's memory beside the JupyterLab server.
 
 The quick-mode side of the same claims is checked where the quick run happens: tests/test_student_copies.py.
 """
@@ -7,7 +8,7 @@ import json
 import pytest
 
 from tests import lesson_claims
-from tools import nbtools
+from tools import bench, nbtools
 
 NOTEBOOKS = nbtools.notebooks()
 ROWS = json.loads((nbtools.ROOT / "BENCHMARKS.json").read_text())
@@ -23,7 +24,7 @@ def full_row(path):
 def test_benchmark_rows_measured_the_current_code(path):
     current = nbtools.code_hash(nbtools.read(path))
     for row in ROWS:
-        if row["notebook"] == path.name:
+        if row["notebook"] == path.name and row["mode"] != "lab":    # lab rows: see test_fits_binders_memory
             assert row.get("code_sha256") == current, (
                 f"the {row['mode']}-mode row of {path.name} in BENCHMARKS.json was measured on older code: "
                 f"run make bench NOTEBOOKS=notebooks/{path.name}")
@@ -44,3 +45,19 @@ def test_a_broken_claim_is_reported_with_its_numbers(monkeypatch):
     [missing] = lesson_claims.check("99_probe", {"mlp_accuracy": 0.98})
     assert "did not record 'softmax_accuracy'" in missing
     assert lesson_claims.check("99_unknown", {}) == ["99_unknown states no lesson claims: add them to tests/lesson_claims.py"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_fits_binders_memory_with_the_server(path):
+    # Binder counts the JupyterLab server and its kernels together. The browser test measured both in JupyterLab
+    # (a "lab" row); the kernel's side is also taken from the current quick-mode row, so a notebook whose quick
+    # run grew since is caught without re-running the browser.
+    lab = [row for row in ROWS if row["notebook"] == path.name and row["mode"] == "lab"]
+    quick = [row for row in ROWS if row["notebook"] == path.name and row["mode"] == "quick"]
+    assert lab, f"BENCHMARKS.json has no JupyterLab memory row for {path.name}: run make test-browser STORE=1"
+    assert quick, f"BENCHMARKS.json has no quick-mode row for {path.name}: run make bench NOTEBOOKS={path}"
+    kernel = max(lab[0]["kernel_peak_mb"], quick[0]["peak_rss_mb"])
+    total = lab[0]["server_peak_mb"] + kernel
+    assert total < bench.LAB_MEMORY_LIMIT_MB, (
+        f"{path.name}: the JupyterLab server ({lab[0]['server_peak_mb']} MB) and its quick-mode kernel ({kernel} MB) "
+        f"peak at {total} MB together, over {bench.LAB_MEMORY_LIMIT_MB} MB (Binder: 2,048 MB, less a 10 % margin)")

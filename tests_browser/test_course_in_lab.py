@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -170,6 +171,24 @@ def run_all(page, lab, name: str, notebook: dict) -> float:
         assert time.monotonic() - start < RUN_TIMEOUT, \
             f"{name}: Run All Cells did not finish within {RUN_TIMEOUT} s; cells not run yet: {pending[:10]}"
         time.sleep(1)
+
+
+@contextmanager
+def ran_in_quick_mode(page, lab, name: str, notebook: dict):
+    """Open the learner copy, Run All Cells and check that no output is an error or stderr; gives the run's seconds.
+    Afterwards the page is closed, every kernel shut down and the learner copy put back as it was."""
+    try:
+        open_notebook(page, lab, name, notebook)
+        seconds = run_all(page, lab, name, notebook)
+        problems = output_problems(page)
+        assert not problems, f"{name}: after Run All Cells: {problems}"
+        yield seconds
+    finally:
+        if page.errors:
+            note(f"{name}: errors in the page: {page.errors[:3]}")
+        page.context.close()
+        lab.shut_down_kernels()
+        lab.restore(name)
 
 
 def output_problems(page) -> list[str]:
@@ -352,11 +371,7 @@ def test_the_explorers_run_and_answer_the_mouse_and_the_keyboard(page, lab, name
     notebook = read(lab, name)
     indexes = explorer_cells(notebook)
     assert indexes, f"{name}: the learner copy lost its explorer cells"
-    try:
-        open_notebook(page, lab, name, notebook)
-        seconds = run_all(page, lab, name, notebook)
-        problems = output_problems(page)
-        assert not problems, f"{name}: after Run All Cells: {problems}"
+    with ran_in_quick_mode(page, lab, name, notebook) as seconds:
         found, failures = [], []
         for index in indexes:
             cell = page.locator(CELLS).nth(index)
@@ -388,27 +403,10 @@ def test_the_explorers_run_and_answer_the_mouse_and_the_keyboard(page, lab, name
         note(f"{name}: Run All Cells in {seconds:.0f} s, no error or stderr output; "
              f"{len(indexes)} explorer(s) rendered; redrew on " + "; ".join(found))
         assert not failures, f"{name}: controls that did not redraw the explorer: " + " | ".join(failures)
-    finally:
-        if page.errors:
-            note(f"{name}: errors in the page: {page.errors[:3]}")
-        page.context.close()
-        lab.shut_down_kernels()
-        lab.restore(name)
 
 
 @pytest.mark.parametrize("name", OTHER_NOTEBOOKS)
 def test_a_notebook_without_explorers_runs_in_quick_mode_within_binder_memory(page, lab, name):
-    notebook = read(lab, name)
-    try:
-        open_notebook(page, lab, name, notebook)
-        seconds = run_all(page, lab, name, notebook)
-        problems = output_problems(page)
-        assert not problems, f"{name}: after Run All Cells: {problems}"
+    with ran_in_quick_mode(page, lab, name, read(lab, name)) as seconds:
         note(f"{name}: Run All Cells in {seconds:.0f} s, no error or stderr output")
         check_memory(lab, name)
-    finally:
-        if page.errors:
-            note(f"{name}: errors in the page: {page.errors[:3]}")
-        page.context.close()
-        lab.shut_down_kernels()
-        lab.restore(name)

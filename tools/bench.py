@@ -36,6 +36,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))   # tools.nbtools, when run as a script
 BUDGETS = {  # notebook prefix -> (full-mode seconds, quick-mode seconds, peak MB)
     "00": (300, 60, 1536), "01": (300, 60, 1536),
     "05": (900, 60, 2048), "06": (900, 60, 2048), "07": (900, 60, 2048),   # issues: full ≤ 15 min (aim for 10),
