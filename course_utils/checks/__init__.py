@@ -16,12 +16,13 @@ while the exercise still raises ``NotImplementedError``.
 
 Modules: ``core`` (the shared machinery), one per notebook (``keras_basics`` 00, ``logistic`` 01,
 ``mlp`` 02, ``initialization`` 03, ``regularization`` 04, ``cnn`` 05, ``language_model`` 06, ``word_vectors`` 07,
-``gan`` 08, ``segmentation`` 09, ``explainability`` 10) holding its checkers and reference
+``gan`` 08, ``segmentation`` 09, ``explainability`` 10, ``attention`` 11) holding its checkers and reference
 versions, and ``fallback`` (``solved_or_reference``). A new notebook gets its own module with its
 ``check_*`` functions and a ``REFERENCES`` tuple of reference versions (each with the exercise's
 name and signature); add the module to ``fallback.TOPICS`` and its checkers to the imports below.
 """
 from .core import NOT_ATTEMPTED, CheckResult
+from .attention import check_causal_mask, check_positional_encoding, check_scaled_dot_product_attention
 from .cnn import check_conv2d, check_name_the_kernels, check_output_size
 from .explainability import check_grad_cam_map, check_name_the_maps, check_saliency_map
 from .fallback import solved_or_reference
@@ -51,4 +52,5 @@ __all__ = [
     "check_gan_losses", "check_discriminator_step", "check_generator_step",                       # 08
     "check_dice_and_iou", "check_contracting_level_size",                                        # 09
     "check_saliency_map", "check_grad_cam_map", "check_name_the_maps",                           # 10
+    "check_scaled_dot_product_attention", "check_causal_mask", "check_positional_encoding",       # 11
 ]

@@ -4,12 +4,12 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable
 
-from . import (cnn, explainability, gan, initialization, keras_basics, language_model, logistic, mlp,
+from . import (attention, cnn, explainability, gan, initialization, keras_basics, language_model, logistic, mlp,
                regularization, segmentation, word_vectors)
 from .core import LEARNER_ATTRIBUTE
 
 TOPICS = (keras_basics, logistic, mlp, initialization, regularization, cnn, language_model, word_vectors, gan,
-          segmentation, explainability)
+          segmentation, explainability, attention)
 REFERENCES: dict[str, Callable] = {function.__name__: function for topic in TOPICS for function in topic.REFERENCES}
 
 
