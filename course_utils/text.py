@@ -136,7 +136,18 @@ def analogy_file(part: str, folder: str | Path) -> str:
 def word2vec_tuning() -> dict:
     """What tools/tune_word2vec.py recorded for notebook 07: each candidate's settings, its accuracy on the tuning
     half of the analogy questions, and the chosen one. Introduced in 07."""
-    path = Path(__file__).resolve().parent.parent / "tools" / "word2vec_tuning.json"
+    return _recorded("word2vec_tuning", "tune_word2vec", "about 10 minutes")
+
+
+def label_curve() -> dict:
+    """What tools/label_curve.py recorded for notebook 07: test accuracy of averaged word vectors and of TF-IDF
+    against the number of labelled reviews, per draw, with 3,000 and with 10,000 reviews of text. Introduced in 07."""
+    return _recorded("label_curve", "label_curve", "about 6 minutes")
+
+
+def _recorded(name: str, tool: str, duration: str) -> dict:
+    """tools/<name>.json, written by tools/<tool>.py."""
+    path = Path(__file__).resolve().parent.parent / "tools" / f"{name}.json"
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run `python tools/tune_word2vec.py` (about 10 minutes) to make it.")
+        raise FileNotFoundError(f"{path} is missing: run `python tools/{tool}.py` ({duration}) to make it.")
     return json.loads(path.read_text())

@@ -150,6 +150,14 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
          "quick_mode or w2v_review_accuracy > w2v_novels_review_accuracy"),
         ("learned from 3,000 reviews (quick mode), they end level with the novels' vectors or below",
          "not quick_mode or w2v_review_accuracy < w2v_novels_review_accuracy + 0.01"),
+        ("with 10,000 reviews of text and 50 labels, the reviews' own vectors beat TF-IDF by more than twice the spread "
+         "over the draws (tools/label_curve.py)",
+         "scarce_labels_own_vectors_lead_full_text > 2 * scarce_labels_own_vectors_lead_full_text_std"),
+        ("with 3,000 reviews of text they have no such lead: within the spread of TF-IDF",
+         "-2 * scarce_labels_own_vectors_lead_quick_text_std < scarce_labels_own_vectors_lead_quick_text "
+         "< 2 * scarce_labels_own_vectors_lead_quick_text_std"),
+        ("with 1,000 labels TF-IDF is ahead again, also with 10,000 reviews of text",
+         "many_labels_tfidf_lead_full_text > 0"),
     ],
     "10_explainability": [
         ("the shipped CNN of notebook 05 reproduces its accuracy", "cnn_checkpoint_test_accuracy >= 0.92"),

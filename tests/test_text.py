@@ -1,4 +1,6 @@
 """The shared text plumbing: review cleaning, the fixed sentence split, the bag-of-words baseline."""
+import re
+
 import numpy as np
 import pytest
 
@@ -86,3 +88,22 @@ def test_the_recorded_word2vec_tuning_chose_its_best_candidate_on_one_question_s
     assert tuning["chosen"] == max(candidates, key=lambda name: candidates[name]["tuning_accuracy"])
     assert len({result["questions"] for result in candidates.values()}) == 1          # the same questions for all
     assert any(result["settings"]["sg"] == 1 for result in candidates.values())       # skip-gram was tried too
+
+
+def test_the_recorded_label_curve_used_the_notebooks_settings_and_every_draw():
+    from tools import label_curve, nbtools
+
+    curve = cu.text.label_curve()
+    assert curve["label_counts"] == list(label_curve.LABEL_COUNTS) and curve["draws"] == label_curve.DRAWS
+    assert sorted(curve["reviews"], key=int) == [str(n) for n in label_curve.REVIEWS]
+    for recorded in curve["reviews"].values():
+        assert set(recorded["accuracy"]) == {"novels' vectors", "reviews' vectors", "TF-IDF bag of words"}
+        for per_count in recorded["accuracy"].values():
+            assert len(per_count) == len(curve["label_counts"])
+            assert all(len(draws) == curve["draws"] and all(0.4 < a <= 1 for a in draws) for draws in per_count)
+    config = next(cell.source for cell in nbtools.read(nbtools.ROOT / "notebooks" / "07_word2vec.ipynb").cells
+                  if cell.source.startswith("# Configuration"))
+    settings = re.search(r"REVIEW_W2V = (dict\([^)]*\))", config).group(1)
+    assert eval(settings, {"__builtins__": {}, "dict": dict}) == curve["review_w2v"]      # noqa: S307 (our notebook)
+    assert re.search(r"REVIEWS_TRAIN = (\d[\d_]*) if cfg.quick else (\d[\d_]*)", config).groups() == \
+        tuple(f"{n:_}" for n in label_curve.REVIEWS)
