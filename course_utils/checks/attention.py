@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import collections
-import warnings
 from contextlib import contextmanager
-from functools import lru_cache, wraps
+from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .core import CheckResult, _call, _close, _expect_shape, _Fail, _g, _ndarray, _numeric, _run, _single, _worst
+from .core import (CheckResult, _call, _call_quietly, _close, _expect_shape, _Fail, _g, _ndarray, _numeric, _run,
+                   _single, _worst)
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -75,26 +75,6 @@ def positional_encoding(length: int, depth: int) -> np.ndarray:
 
 
 REFERENCES = (scaled_dot_product_attention, causal_mask, positional_encoding)
-
-
-def _call_quietly(function: Callable, *args: Any, context: str, hint: str) -> Any:
-    """``_call`` with NumPy's warnings silenced (a NaN from 0 × (−inf) is diagnosed, not printed), and an error of the
-    learner's code reported with the ``hint`` before its text: TensorFlow's errors are long."""
-
-    @wraps(function)          # the in-place message names the learner's own parameters
-    def hinted(*args: Any) -> Any:
-        try:
-            return function(*args)
-        except (NotImplementedError, _Fail):
-            raise
-        except Exception as error:
-            raise _Fail(f"your code raised {type(error).__name__} {context}: "
-                        f"{hint + ' (' + str(error) + ')' if hint else error}") from None
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with np.errstate(all="ignore"):
-            return _call(hinted, *args, context=context)
 
 
 # --- check_scaled_dot_product_attention ----------------------------------------------------------

@@ -177,6 +177,26 @@ def _call(function: Callable, *args: Any, context: str = "", hint: str = "", **k
     return result
 
 
+def _call_quietly(function: Callable, *args: Any, context: str, hint: str) -> Any:
+    """``_call`` with NumPy's floating-point warnings silenced (an inf or NaN result is diagnosed, not printed), and
+    an error of the learner's code reported with the ``hint`` before its text (TensorFlow's errors are long)."""
+
+    @functools.wraps(function)          # the in-place message names the learner's own parameters
+    def hinted(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except (NotImplementedError, _Fail):
+            raise
+        except Exception as error:
+            raise _Fail(f"your code raised {type(error).__name__} {context}: "
+                        f"{hint + ' (' + str(error) + ')' if hint else error}") from None
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with np.errstate(all="ignore"):
+            return _call(hinted, *args, context=context)
+
+
 @contextmanager
 def _strict(hint: str, context: str = "") -> Iterator[None]:
     """Turn NumPy's overflow, invalid-value and divide-by-zero warnings into a failure with a hint."""
@@ -244,6 +264,29 @@ def _expect_finite(out: np.ndarray, what: str, hint: str) -> None:
 
 
 # --- comparing numbers ---------------------------------------------------------------------------
+
+def _two_numbers(value: Any, setting: str, names: tuple[str, str], hint: str) -> tuple[float, float, bool]:
+    """The learner's pair of numbers (``names``, e.g. ("dice", "iou")) as floats, and whether either came as float32.
+    A tuple, a list or an array of two numbers is accepted; ``hint`` says what each number must be."""
+    if value is None:
+        raise _Fail("returned None: did you forget `return`?")
+    pair = f"return two numbers, ({names[0]}, {names[1]})"
+    if isinstance(value, (str, bytes, dict, set)):
+        raise _Fail(f"returned a {type(value).__name__} {setting}: {pair}")
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise _Fail(f"returned {len(value)} values {setting}: {pair}")
+        items = tuple(value)
+    else:
+        array = _numeric(value, "the result")
+        if array.shape != (2,):
+            what = "one number" if array.shape == () else f"an array of shape {array.shape}"
+            raise _Fail(f"returned {what} {setting}: {pair}")
+        items = (array[0], array[1])
+    first = _number(items[0], f"{names[0]} (the first value) {setting}", hint)
+    second = _number(items[1], f"{names[1]} (the second value) {setting}", hint)
+    return first, second, _single(*items)
+
 
 def _single(*values: Any) -> bool:
     """True when any of the values is float32 (or float16): compare to float32 precision."""

@@ -1,13 +1,12 @@
 """Checkers and reference versions for 08 · Generative adversarial networks. Introduced in 08."""
 from __future__ import annotations
 
-import warnings
-from functools import lru_cache, wraps
+from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
 
-from .core import CheckResult, _call, _close, _Fail, _g, _number, _numeric, _run, _single, _worst
+from .core import CheckResult, _call, _call_quietly, _close, _Fail, _g, _number, _run, _single, _two_numbers, _worst
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -139,28 +138,6 @@ def _expected_losses(real: np.ndarray, fake: np.ndarray) -> tuple[float, float]:
     return _bce(1.0, real) + _bce(0.0, fake), _bce(1.0, fake)
 
 
-def _two_losses(value: Any, setting: str) -> tuple[float, float, bool]:
-    """The learner's (discriminator_loss, generator_loss) as floats, and whether either came as float32."""
-    hint = "return two numbers, (discriminator_loss, generator_loss)"
-    if value is None:
-        raise _Fail("returned None: did you forget `return`?")
-    if isinstance(value, (str, bytes, dict, set)):
-        raise _Fail(f"returned a {type(value).__name__} {setting}: {hint}")
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise _Fail(f"returned {len(value)} values {setting}: {hint}")
-        items = tuple(value)
-    else:
-        array = _numeric(value, "the result")
-        if array.shape != (2,):
-            what = "one number" if array.shape == () else f"an array of shape {array.shape}"
-            raise _Fail(f"returned {what} {setting}: {hint}")
-        items = (array[0], array[1])
-    d = _number(items[0], f"discriminator_loss (the first value) {setting}", _SCALAR_HINT)
-    g = _number(items[1], f"generator_loss (the second value) {setting}", _SCALAR_HINT)
-    return d, g, _single(*items)
-
-
 def _discriminator_mistakes(real: np.ndarray, fake: np.ndarray) -> list[tuple[float, str]]:
     """What the usual wrong discriminator losses give, each with its hint."""
     n, m = real.size, fake.size
@@ -217,27 +194,6 @@ def _loss_problem(which: str, got: float, expected: float, mistakes: list[tuple[
     return f"{which} = {_g(got)}, expected {_g(expected)} {setting} (Keras' BinaryCrossentropy): {formula}"
 
 
-def _call_quietly(function: Callable, *args: Any, context: str, hint: str) -> Any:
-    """``_call`` with NumPy's overflow and divide-by-zero warnings silenced (a naive log(sigmoid) is diagnosed from its
-    inf or NaN, not printed), and an error of the learner's code reported with the ``hint`` before its text:
-    TensorFlow's errors are long."""
-
-    @wraps(function)          # the in-place message names the learner's own parameters
-    def hinted(*args: Any) -> Any:
-        try:
-            return function(*args)
-        except (NotImplementedError, _Fail):
-            raise
-        except Exception as error:
-            raise _Fail(f"your code raised {type(error).__name__} {context}: "
-                        f"{hint + ' (' + str(error) + ')' if hint else error}") from None
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with np.errstate(all="ignore"):
-            return _call(hinted, *args, context=context)
-
-
 def check_gan_losses(gan_losses: Callable[[Any, Any], tuple[Any, Any]]) -> CheckResult:
     """Check the discriminator's and the non-saturating generator's losses from logits. Introduced in 08.
 
@@ -257,7 +213,7 @@ def check_gan_losses(gan_losses: Callable[[Any, Any], tuple[Any, Any]]) -> Check
             else:
                 given = (real, fake)
             raw = _call_quietly(gan_losses, *given, context=setting, hint=_TENSOR_HINT if as_tensors else "")
-            d, g, single = _two_losses(raw, setting)
+            d, g, single = _two_numbers(raw, setting, ("discriminator_loss", "generator_loss"), _SCALAR_HINT)
             single = single or _single(real, fake)
             expected = _expected_losses(real, fake)
             if not (np.isfinite(d) and np.isfinite(g)):

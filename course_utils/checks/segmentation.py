@@ -1,13 +1,12 @@
 """Checkers and reference versions for 09 · U-Net segmentation. Introduced in 09."""
 from __future__ import annotations
 
-import warnings
-from functools import lru_cache, wraps
+from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
 
-from .core import CheckResult, _call, _close, _Fail, _g, _number, _numeric, _run, _single
+from .core import CheckResult, _call, _call_quietly, _close, _Fail, _g, _numeric, _run, _single, _two_numbers
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -55,6 +54,7 @@ REFERENCES = (dice_and_iou, contracting_level_size)
 
 # --- check_dice_and_iou --------------------------------------------------------------------------
 
+_NAMES, _EACH = ("dice", "iou"), "score the whole array as one, (dice, iou)"
 _FORMULAS = "Dice = 2|P∩T| / (|P| + |T|), IoU = |P∩T| / |P∪T|, counting the pixels where a mask is 1"
 _EMPTY_HINT = "two empty masks give 0/0: return (1.0, 1.0) when neither mask has a pixel that is 1, before dividing"
 _BOOL_HINT = "masks may be booleans, on which NumPy refuses `-`: count with np.sum(...) or convert with .astype(int)"
@@ -101,28 +101,6 @@ def _dice_cases() -> tuple[tuple[str, np.ndarray, np.ndarray], ...]:
     for _, pred, target in cases:
         pred.flags.writeable = target.flags.writeable = False          # the checker hands out copies only
     return tuple(cases)
-
-
-def _pair(value: Any, setting: str) -> tuple[float, float, bool]:
-    """The learner's (dice, iou) as floats, and whether either came as float32."""
-    if value is None:
-        raise _Fail("returned None: did you forget `return`?")
-    hint = "return two numbers, (dice, iou)"
-    if isinstance(value, (str, bytes, dict, set)):
-        raise _Fail(f"returned a {type(value).__name__} {setting}: {hint}")
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise _Fail(f"returned {len(value)} values {setting}: {hint}")
-        items = tuple(value)
-    else:
-        array = _numeric(value, "the result")
-        if array.shape != (2,):
-            what = "one number" if array.shape == () else f"an array of shape {array.shape}"
-            raise _Fail(f"returned {what} {setting}: {hint}")
-        items = (array[0], array[1])
-    dice = _number(items[0], "dice (the first value)", "score the whole array as one, (dice, iou)")
-    iou = _number(items[1], "iou (the second value)", "score the whole array as one, (dice, iou)")
-    return dice, iou, _single(*items)
 
 
 def _dice_mistakes(p: np.ndarray, t: np.ndarray) -> list[tuple[tuple[float, float], str]]:
@@ -188,26 +166,6 @@ def _dice_problem(got: tuple[float, float], expected: tuple[float, float], singl
     return f"{what} = {_g(got[index])}, expected {_g(expected[index])} {setting}: {_FORMULAS}"
 
 
-def _call_quietly(function: Callable, *args: Any, context: str, hint: str) -> Any:
-    """``_call`` with NumPy's divide-by-zero warnings silenced (a NaN result is diagnosed, not printed), and an
-    error of the learner's code reported with the ``hint`` before its text: NumPy's dtype errors are long."""
-
-    @wraps(function)          # the in-place message names the learner's own parameters
-    def hinted(*args: Any) -> Any:
-        try:
-            return function(*args)
-        except (NotImplementedError, _Fail):
-            raise
-        except Exception as error:
-            raise _Fail(f"your code raised {type(error).__name__} {context}: "
-                        f"{hint + ' (' + str(error) + ')' if hint else error}") from None
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return _call(hinted, *args, context=context)
-
-
 def check_dice_and_iou(dice_and_iou: Callable[[np.ndarray, np.ndarray], tuple[float, float]]) -> CheckResult:
     """Check Dice and IoU of binary masks on random masks and the edge cases. Introduced in 09.
 
@@ -222,14 +180,14 @@ def check_dice_and_iou(dice_and_iou: Callable[[np.ndarray, np.ndarray], tuple[fl
             hint = (_EMPTY_HINT if not (p.any() or t.any()) else _BOOL_HINT if pred.dtype == bool
                     else _FLOAT_HINT if np.issubdtype(pred.dtype, np.floating) else "")
             raw = _call_quietly(dice_and_iou, pred, target, context=setting, hint=hint)
-            dice, iou, single = _pair(raw, setting)
+            dice, iou, single = _two_numbers(raw, setting, _NAMES, _EACH)
             single = single or _single(pred, target)
             expected = _scores(p, t)
             if _close((dice, iou), expected, single):
                 continue
             if pred.dtype == bool:      # right on 0/1 integers, wrong on booleans?
-                as_integers = _pair(_call_quietly(dice_and_iou, pred.astype(np.uint8), target.astype(np.uint8),
-                                                  context=setting, hint=""), setting)
+                as_integers = _two_numbers(_call_quietly(dice_and_iou, pred.astype(np.uint8), target.astype(np.uint8),
+                                                  context=setting, hint=""), setting, _NAMES, _EACH)
                 if _close(as_integers[:2], expected, as_integers[2]):
                     raise _Fail(f"right for 0/1 integer masks but not {setting}: on booleans + is `or` and sums "
                                 "stop at True; count with np.sum(mask) or convert with .astype(int)")
