@@ -8,8 +8,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .core import (CheckResult, _call, _call_quietly, _close, _expect_shape, _Fail, _g, _ndarray, _numeric, _run,
-                   _single, _worst)
+from .core import (CheckResult, _call, _call_quietly, _close, _expect_refusal, _expect_shape, _Fail, _g, _ndarray,
+                   _numeric, _run, _single, _worst)
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -342,17 +342,7 @@ _WRONG_MASKS: list[tuple[Callable[[int], np.ndarray], str]] = [
 def _mask_values(value: Any, n: int) -> np.ndarray:
     """The learner's mask for length ``n`` as booleans: booleans, or numbers that are all 0 or 1, of shape (n, n)."""
     what = f"the mask for length {n}"
-    if value is None:
-        raise _Fail(f"returned None for length {n}: did you forget `return`?")
-    if isinstance(value, (str, bytes, dict, set)):
-        raise _Fail(f"{what} is a {type(value).__name__}: return an array of booleans or 0/1 numbers")
-    try:
-        array = np.asarray(value)
-    except Exception:
-        raise _Fail(f"{what} is a {type(value).__name__} that np.asarray cannot turn into an array") from None
-    if array.dtype != bool and not np.issubdtype(array.dtype, np.number):
-        raise _Fail(f"{what} holds {type(value).__name__} values (dtype {array.dtype}), expected booleans or 0/1 "
-                    "numbers")
+    array = _numeric(value, what, booleans=True)
     if array.shape != (n, n):
         if array.shape == ():
             raise _Fail(f"{what} is a single value, expected an array of shape ({n}, {n})")
@@ -476,22 +466,8 @@ def check_positional_encoding(positional_encoding: Callable[[int, int], Any]) ->
                     raise _Fail(f"{setting}: {hint}")
             raise _Fail(f"{setting}: {_worst(got, expected, 'PE')}: {_ENCODING_FORMULA}")
         for length, depth in _ODD_DEPTHS:
-            why = f"depth {depth} is odd and the columns come in (sin, cos) pairs"
-            try:
-                value = positional_encoding(length, depth)
-            except ValueError:
-                continue
-            except NotImplementedError:
-                raise
-            except Exception as error:
-                raise _Fail(f"length {length}, depth {depth} raised {type(error).__name__}: raise ValueError (the "
-                            f"exercise's choice), as {why}") from None
-            if value is None:
-                raise _Fail(f"length {length}, depth {depth} returned None: raise ValueError instead (the exercise's "
-                            f"choice), as {why}")
-            shape = getattr(value, "shape", None)
-            shown = f"an array of shape {tuple(shape)}" if shape is not None else f"a {type(value).__name__}"
-            raise _Fail(f"length {length}, depth {depth} gives {shown}: raise ValueError, as {why}")
+            _expect_refusal(positional_encoding, length, depth, where=f"length {length}, depth {depth}",
+                            why=f"depth {depth} is odd and the columns come in (sin, cos) pairs")
         return (f"matches the paper's interleaved sin/cos for {len(_ENCODING_SHAPES)} shapes, up to 50 positions and "
                 f"depth 128; raises ValueError for {len(_ODD_DEPTHS)} odd depths")
 

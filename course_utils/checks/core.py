@@ -197,6 +197,30 @@ def _call_quietly(function: Callable, *args: Any, context: str, hint: str) -> An
             return _call(hinted, *args, context=context)
 
 
+def _expect_refusal(function: Callable, *args: Any, where: str, why: str) -> None:
+    """Fail unless ``function(*args)`` raises ValueError, the exercises' one way of refusing an impossible input;
+    ``where`` names the input in the message ("size 573"), ``why`` says what makes it impossible."""
+    try:
+        value = function(*args)
+    except ValueError:
+        return
+    except NotImplementedError:
+        raise
+    except Exception as error:
+        raise _Fail(f"{where} raised {type(error).__name__}: raise ValueError (the exercise's choice), as {why}") from None
+    if value is None:
+        raise _Fail(f"{where} returned None: raise ValueError instead (the exercise's choice), as {why}")
+    shape = getattr(value, "shape", None)
+    if shape is not None and len(shape):
+        shown = f"an array of shape {tuple(shape)}"
+    else:
+        try:
+            shown = _g(value)
+        except (TypeError, ValueError):
+            shown = repr(value)
+    raise _Fail(f"{where} gives {shown}: raise ValueError, as {why}")
+
+
 @contextmanager
 def _strict(hint: str, context: str = "") -> Iterator[None]:
     """Turn NumPy's overflow, invalid-value and divide-by-zero warnings into a failure with a hint."""
@@ -212,8 +236,9 @@ def _strict(hint: str, context: str = "") -> Iterator[None]:
 
 # --- what the learner returned -------------------------------------------------------------------
 
-def _numeric(value: Any, what: str) -> np.ndarray:
-    """``value`` through ``np.asarray``: arrays, lists, tensors and variables; refused unless it gives numbers."""
+def _numeric(value: Any, what: str, booleans: bool = False) -> np.ndarray:
+    """``value`` through ``np.asarray``: arrays, lists, tensors and variables; refused unless it gives numbers
+    (or booleans, when ``booleans``: a mask)."""
     if value is None:
         raise _Fail(f"{what} is None: did you forget `return`?")
     if isinstance(value, (str, bytes, dict, set)):
@@ -223,9 +248,9 @@ def _numeric(value: Any, what: str) -> np.ndarray:
     except Exception:   # ragged lists, objects NumPy cannot convert
         raise _Fail(f"{what} is a {type(value).__name__} that np.asarray cannot turn into an array of numbers "
                     "(rows of different lengths?)") from None
-    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+    if (array.dtype == bool and not booleans) or (array.dtype != bool and not np.issubdtype(array.dtype, np.number)):
         kind = "booleans" if array.dtype == bool else f"{type(value).__name__} values"
-        raise _Fail(f"{what} holds {kind} (dtype {array.dtype}), expected numbers")
+        raise _Fail(f"{what} holds {kind} (dtype {array.dtype}), expected {'booleans or ' * booleans}numbers")
     return array
 
 

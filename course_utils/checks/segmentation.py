@@ -6,7 +6,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import CheckResult, _call, _call_quietly, _close, _Fail, _g, _numeric, _run, _single, _two_numbers
+from .core import (CheckResult, _call, _call_quietly, _close, _expect_refusal, _Fail, _g, _numeric, _run, _single,
+                   _two_numbers)
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -247,14 +248,6 @@ def _whole_number(value: Any, size: int) -> Any:
     return array
 
 
-def _shown(value: Any) -> str:
-    """A returned value for a message: a number as a number (also from NumPy or a tensor), anything else by repr."""
-    try:
-        return _g(value)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
 def check_contracting_level_size(contracting_level_size: Callable[[int], int]) -> CheckResult:
     """Check the side after one U-Net contracting level against a Keras model's output shape. Introduced in 09.
 
@@ -284,18 +277,7 @@ def check_contracting_level_size(contracting_level_size: Callable[[int], int]) -
         for n in _IMPOSSIBLE_SIZES:
             why = (f"{n} − 4 = {n - 4} is odd: 2×2 pooling cannot halve it (Keras drops the last row and column)"
                    if n - 4 > 0 else f"{n} − 4 = {n - 4}: two valid 3×3 convolutions leave nothing to pool")
-            try:
-                value = contracting_level_size(n)
-            except ValueError:
-                continue
-            except NotImplementedError:
-                raise
-            except Exception as error:
-                raise _Fail(f"size {n} raised {type(error).__name__}: raise ValueError (the exercise's choice), "
-                            f"as {why}") from None
-            if value is None:
-                raise _Fail(f"size {n} returned None: raise ValueError instead (the exercise's choice), as {why}")
-            raise _Fail(f"size {n} gives {_shown(value)}: raise ValueError, as {why}")
+            _expect_refusal(contracting_level_size, n, where=f"size {n}", why=why)
         return (f"matches the Keras level (valid 3×3 conv twice, 2×2 pooling) for {len(_LEVEL_SIZES)} sizes, 6-572; "
                 f"raises ValueError for {len(_IMPOSSIBLE_SIZES)} impossible ones, 0-573")
 
