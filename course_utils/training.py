@@ -54,7 +54,9 @@ def restart(model: Any, fresh: Any) -> None:
     for a new random start). Training ``model`` afterwards is training that new start, but ``fit`` and
     ``evaluate`` reuse the functions Keras traced for ``model``: building and compiling a fresh copy of a
     100-layer network costs about 10 s of tracing on a CPU before its first step. The optimizer's step
-    counter and moment estimates return to zero; its learning rate is kept.
+    counter and moment estimates return to zero; its learning rate is kept. An optimizer that has not
+    stepped yet gets its state here rather than inside the first traced step, where the variables'
+    initialization would keep the traced graph in memory after the model is gone.
 
     Raises
     ------
@@ -72,6 +74,22 @@ def restart(model: Any, fresh: Any) -> None:
     if getattr(model, "optimizer", None) is None:
         raise ValueError(f"restart(model, fresh): {model.name!r} is not compiled; compile it first.")
     model.set_weights(fresh.get_weights())
+    if not model.optimizer.built:   # its state made now, not inside the first traced step (where it stays in memory)
+        model.optimizer.build(model.trainable_variables)
     for variable in model.optimizer.variables:
         if not variable.path.endswith("learning_rate"):
             variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+
+
+def forget_traced_functions(model: Any) -> None:
+    """Drop the training, evaluation and prediction functions Keras traced for ``model``. Introduced in 03.
+
+    A traced function keeps its TensorFlow graph in memory as long as the model lives: for a 100-layer
+    network that is over 100 MB, and a notebook that trains several such networks outgrows Binder's 2 GB.
+    Call it once a model is trained and measured; its weights stay, and a later ``fit``, ``evaluate`` or
+    ``predict`` traces again.
+    """
+    import gc
+
+    model.train_function = model.test_function = model.predict_function = None
+    gc.collect()

@@ -76,3 +76,28 @@ def test_restart_refuses_another_architecture_and_an_uncompiled_model():
     bare = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="not compiled"):
         cu.restart(bare, _model(4))
+
+
+def test_restart_of_a_model_that_never_stepped_builds_its_optimizer_state():
+    model, fresh = _model(), _model()
+    assert not model.optimizer.built
+    cu.restart(model, fresh)
+    assert model.optimizer.built and all(not np.any(v.numpy()) for v in model.optimizer.variables
+                                         if v.path.endswith("momentum"))
+
+
+def test_forget_traced_functions_frees_the_traced_graphs_and_keeps_the_weights():
+    import weakref
+
+    x, y = np.random.default_rng(0).normal(size=(16, 3)).astype("float32"), np.ones((16, 1), "float32")
+    cu.reseed(0)
+    model = _model()
+    model.fit(x, y, epochs=1, verbose=0)
+    loss = model.evaluate(x, y, verbose=0)
+    traced = [weakref.ref(model.train_function), weakref.ref(model.test_function)]
+    weights = model.get_weights()
+    cu.forget_traced_functions(model)
+    assert model.train_function is None and model.test_function is None and model.predict_function is None
+    assert all(ref() is None for ref in traced), "a traced function outlived forget_traced_functions"
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), weights))
+    assert np.isclose(model.evaluate(x, y, verbose=0), loss)   # traced again on demand
