@@ -16,7 +16,7 @@ from .training import compact_log, forget_traced_functions, restart
 __version__ = "0.1.0"
 __all__ = [
     "checks", "compact_log", "Config", "DataFileError", "download", "explain", "FASHION_MNIST_CLASSES",
-    "load_checkpoint", "load_fashion_mnist", "load_imdb", "load_membranes", "load_mnist", "load_novels",
-    "load_shakespeare", "load_uci_sentences", "load_udhr", "membrane_split", "plots", "record", "reseed", "restart", "forget_traced_functions",
-    "setup", "text", "widgets",
+    "forget_traced_functions", "load_checkpoint", "load_fashion_mnist", "load_imdb", "load_membranes", "load_mnist",
+    "load_novels", "load_shakespeare", "load_uci_sentences", "load_udhr", "membrane_split", "plots", "record",
+    "reseed", "restart", "setup", "text", "widgets",
 ]

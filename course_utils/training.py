@@ -1,7 +1,9 @@
 """Training helpers: ``compact_log()`` prints a few lines instead of one per epoch (introduced in 04);
-``restart()`` trains a compiled model again from a new random start without tracing it again (introduced in 03)."""
+``restart()`` trains a compiled model again from a new random start without tracing it again and
+``forget_traced_functions()`` frees a trained model's traced graphs (both introduced in 03)."""
 from __future__ import annotations
 
+import gc
 import time
 from typing import Any
 
@@ -89,7 +91,5 @@ def forget_traced_functions(model: Any) -> None:
     Call it once a model is trained and measured; its weights stay, and a later ``fit``, ``evaluate`` or
     ``predict`` traces again.
     """
-    import gc
-
     model.train_function = model.test_function = model.predict_function = None
     gc.collect()
