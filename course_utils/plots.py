@@ -413,6 +413,55 @@ def plot_comparison(means: Mapping[str, float], *, errors: Mapping[str, float] |
     return fig
 
 
+ERROR_COLOURS = {"both": (1.0, 0.85, 0.0), "predicted only": (0.9, 0.1, 0.1), "missed": (0.1, 0.45, 1.0)}
+
+
+def error_map(image: np.ndarray, prediction: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """An RGB picture of a binary segmentation against the truth, on the dimmed grey image. Introduced in 09.
+
+    Pixels both masks mark are yellow, those only the prediction marks (false positives) red, those only the
+    truth marks (missed, false negatives) blue; elsewhere the image shows through. ``image`` is (h, w) grey,
+    any range (scaled to [0, 1]); ``prediction`` and ``truth`` are (h, w) masks (booleans or 0/1 numbers).
+    """
+    image, prediction, truth = np.asarray(image, float), np.asarray(prediction), np.asarray(truth)
+    if not (image.ndim == 2 and image.shape == prediction.shape == truth.shape):
+        raise ValueError(f"image, prediction and truth must be (h, w) arrays of one shape, got {image.shape}, "
+                         f"{prediction.shape} and {truth.shape}.")
+    low, high = image.min(), image.max()
+    grey = (image - low) / (high - low) if high > low else np.zeros_like(image)
+    rgb = np.repeat(0.15 + 0.6 * grey[..., None], 3, axis=-1)
+    p, t = prediction.astype(bool), truth.astype(bool)
+    for where, colour in zip((p & t, p & ~t, ~p & t), ERROR_COLOURS.values()):
+        rgb[where] = colour
+    return rgb
+
+
+def plot_segmentations(image: np.ndarray, truth: np.ndarray, predictions: Mapping[str, np.ndarray], *,
+                       title: str = "Segmentations against the truth", scores: Mapping[str, float] | None = None
+                       ) -> Figure:
+    """The image, then one error map (:func:`error_map`) per prediction, with a legend of the colours. Introduced
+    in 09.
+
+    ``scores`` (name -> e.g. Dice) is written under each prediction's name when given.
+    """
+    if not predictions:
+        raise ValueError("predictions is empty: pass {'name': mask, ...}.")
+    fig, axes = _subplots(1, 1 + len(predictions), figsize=(3.2 * (1 + len(predictions)), 3.8))
+    axes = axes[0]
+    axes[0].imshow(image, cmap="gray")
+    axes[0].set_title("image", fontsize=9)
+    for ax, (name, mask) in zip(axes[1:], predictions.items()):
+        ax.imshow(error_map(image, mask, truth))
+        ax.set_title(name + (f"\nDice {scores[name]:.3f}" if scores and name in scores else ""), fontsize=9)
+    for ax in axes:
+        ax.axis("off")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colour) for colour in ERROR_COLOURS.values()]
+    fig.legend(handles, ["membrane in both", "predicted, not true", "true, missed"], loc="outside lower center",
+               ncols=3, fontsize=8, frameon=False)
+    fig.suptitle(title)
+    return fig
+
+
 def label_points(ax, points: np.ndarray, labels: Sequence[str], *, colors: Sequence | None = None,
                  fontsize: float = 7) -> list:
     """Write each label beside its point, trying eight places round the point so that labels overlap neither

@@ -86,6 +86,9 @@ def realistic_arguments(name):
         "saliency_map": ((small_cnn(), pixels[:6].reshape(6, 28, 28, 1), np.array([0, 1, 5, 7, 8, 9])), {}),
         "grad_cam_map": ((np.maximum(rng.normal(size=(6, 14, 14, 64)), 0), rng.normal(size=(6, 14, 14, 64))), {}),
         "name_the_maps": ((), {}),
+        "dice_and_iou": (((rng.random((5, 512, 512)) < 0.2), (rng.random((5, 512, 512)) < 0.2).astype(np.uint8)), {}),
+        "contracting_level_size": ((572,), {}),
+        "name_the_fixes": ((), {}),
     }[name]
 
 

@@ -296,3 +296,39 @@ def test_contracting_level_size_that_raises_for_a_possible_size_fails():
     result = checks.check_contracting_level_size(next_level_too)
     assert_fails(result, "raised ValueError for size 30")
     assert "30 is a possible size" in result.message
+
+
+# --- check_name_the_fixes ------------------------------------------------------------------------
+
+def test_the_failure_overlays_show_the_failures_they_claim():
+    image, truth, failures = segmentation.failure_overlays()
+    answer = segmentation.name_the_fixes()
+    assert image.shape == truth.shape == (256, 256) and 0.0 <= image.min() and image.max() <= 1.0
+    assert sorted(failures) == ["A", "B", "C"] and sorted(answer.values()) == sorted(segmentation.FIXES)
+    by_fix = {fix: failures[label] for label, fix in answer.items()}
+    gaps, blocky, speckled = by_fix["border weights"], by_fix["skip connections"], by_fix["more augmentation"]
+    assert not (gaps & ~truth).any() and 0.002 < (truth & ~gaps).mean() < 0.05       # only a few pixels missed
+    assert not (truth & ~speckled).any() and (speckled & ~truth).mean() > 0.005      # only pixels added, ...
+    from scipy import ndimage
+    assert not (speckled & ~truth & ndimage.binary_dilation(truth, iterations=4)).any()   # ... inside cells
+    assert abs(blocky.mean() - truth.mean()) < 0.01 and (blocky & ~truth).any() and (truth & ~blocky).any()
+    image[...] = 0.0
+    truth[...] = False                            # a learner's change does not reach the exercise's pictures
+    assert segmentation.failure_overlays()[0].max() > 0.5 and segmentation.failure_overlays()[1].any()
+
+
+def test_name_the_fixes_right_and_wrong_readings():
+    answer = segmentation.name_the_fixes()
+    assert_passes(checks.check_name_the_fixes(lambda: dict(answer)))
+    assert_passes(checks.check_name_the_fixes(lambda: {label: f"  {fix.upper()} " for label, fix in answer.items()}))
+    assert_fails(checks.check_name_the_fixes(stub), "not attempted")
+    swapped = {label: {"skip connections": "border weights", "border weights": "skip connections"}.get(fix, fix)
+               for label, fix in answer.items()}
+    result = checks.check_name_the_fixes(lambda: swapped)
+    assert_fails(result, "2 of 3 wrong")
+    assert "where two cells touch" in result.message
+    assert_fails(checks.check_name_the_fixes(lambda: dict(answer, A="dropout")), "not one of")
+    assert_fails(checks.check_name_the_fixes(lambda: {"A": "border weights"}), "one fix for each")
+    assert_fails(checks.check_name_the_fixes(lambda: list(answer.values())), "dict")
+    twice = {"A": "border weights", "B": "border weights", "C": "more augmentation"}
+    assert_fails(checks.check_name_the_fixes(lambda: twice), "exactly one label")

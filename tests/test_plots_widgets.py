@@ -340,3 +340,31 @@ def test_label_points_keeps_labels_of_crowded_points_apart_and_refuses_a_count_m
     with pytest.raises(ValueError, match="shape"):
         plots.label_points(placed, points[:3], labels)
     plt.close("all")
+
+
+def test_error_map_colours_each_kind_of_pixel_and_refuses_mismatched_shapes():
+    image = np.linspace(0, 255, 16).reshape(4, 4)
+    truth = np.zeros((4, 4), np.uint8)
+    truth[0] = 1
+    prediction = np.zeros((4, 4), bool)
+    prediction[0, :2] = prediction[1, 0] = True
+    rgb = plots.error_map(image, prediction, truth)
+    assert rgb.shape == (4, 4, 3)
+    colours = plots.ERROR_COLOURS
+    assert tuple(rgb[0, 0]) == colours["both"] and tuple(rgb[1, 0]) == colours["predicted only"]
+    assert tuple(rgb[0, 3]) == colours["missed"]
+    grey = rgb[2:, :]                                            # neither mask: the dimmed image, grey
+    assert np.allclose(grey[..., 0], grey[..., 1]) and grey[1, 3, 0] > grey[0, 0, 0]
+    assert np.isfinite(plots.error_map(np.zeros((4, 4)), prediction, truth)).all()   # a flat image
+    with pytest.raises(ValueError, match="one shape"):
+        plots.error_map(image, prediction[:3], truth)
+
+
+def test_plot_segmentations_one_panel_per_prediction_with_scores_and_a_legend():
+    image, truth = np.random.default_rng(0).random((8, 8)), np.eye(8)
+    fig = plots.plot_segmentations(image, truth, {"a": truth, "b": 1 - truth}, scores={"a": 1.0, "b": 0.0})
+    assert isinstance(fig, Figure) and len(fig.axes) == 3
+    assert [ax.get_title() for ax in fig.axes] == ["image", "a\nDice 1.000", "b\nDice 0.000"]
+    assert len(fig.legends) == 1 and len(fig.legends[0].get_texts()) == 3
+    with pytest.raises(ValueError, match="empty"):
+        plots.plot_segmentations(image, truth, {})

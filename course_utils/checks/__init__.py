@@ -37,7 +37,7 @@ from .mlp import check_adam_step, check_dense_backward, check_match_loss_curves,
 from .word_vectors import (check_cosine_similarity, check_noise_distribution, check_predict_coverage,
                            check_solve_analogy)
 from .regularization import check_batchnorm_train, check_inverted_dropout, check_l2_lambda, check_l2_penalty
-from .segmentation import check_contracting_level_size, check_dice_and_iou
+from .segmentation import check_contracting_level_size, check_dice_and_iou, check_name_the_fixes
 
 __all__ = [
     "NOT_ATTEMPTED", "CheckResult", "solved_or_reference",
@@ -50,7 +50,7 @@ __all__ = [
     "check_perplexity", "check_rnn_step", "check_sample_with_temperature", "check_name_the_temperatures",  # 06
     "check_cosine_similarity", "check_noise_distribution", "check_solve_analogy", "check_predict_coverage",  # 07
     "check_gan_losses", "check_discriminator_step", "check_generator_step",                       # 08
-    "check_dice_and_iou", "check_contracting_level_size",                                        # 09
+    "check_dice_and_iou", "check_contracting_level_size", "check_name_the_fixes",                # 09
     "check_saliency_map", "check_grad_cam_map", "check_name_the_maps",                           # 10
     "check_scaled_dot_product_attention", "check_causal_mask", "check_positional_encoding",       # 11
 ]

@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import (CheckResult, _call, _call_quietly, _close, _expect_refusal, _Fail, _g, _numeric, _run, _single,
-                   _two_numbers)
+from .core import (CheckResult, _call, _call_quietly, _check_labels, _close, _expect_refusal, _Fail, _g, _numeric,
+                   _run, _single, _two_numbers)
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -282,3 +282,72 @@ def check_contracting_level_size(contracting_level_size: Callable[[int], int]) -
                 f"raises ValueError for {len(_IMPOSSIBLE_SIZES)} impossible ones, 0-573")
 
     return _run("check_contracting_level_size", body, contracting_level_size)
+
+
+# --- diagnosis: which change fixes which failure? ------------------------------------------------
+
+FIXES = ("skip connections", "more augmentation", "border weights")
+_FAILURES = {"A": "border weights", "B": "skip connections", "C": "more augmentation"}   # the answer of 09's exercise
+_FAILURE_IMAGE, _FAILURE_CROP = 25, (slice(128, 384), slice(128, 384))   # held-out image 25, its central 256×256
+_LOOK_FOR_FIX = {
+    "skip connections": "look for membranes in roughly the right places but thick, blocky and a few pixels off: the "
+                        "decoder had only the coarse code to go on; skip connections bring back the fine positions",
+    "more augmentation": "look for membrane fragments inside cells, on dark organelles that resemble membrane: a "
+                         "network that has seen 25 images in few variations takes texture for membrane; varied "
+                         "training images (flips, rotations, elastic deformation) teach what does not change",
+    "border weights": "look for gaps exactly where two cells touch across a thin membrane: few pixels, so a plain "
+                      "loss barely pays for them; the paper's weight map makes those pixels count more",
+}
+
+
+@lru_cache(maxsize=1)
+def _failure_masks() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """(image, true mask, {label: constructed prediction}) for 09's diagnosis exercise, each failure pure."""
+    from scipy import ndimage
+
+    from ..data import membrane_split
+
+    _, (images, masks) = membrane_split()
+    image = images[_FAILURE_IMAGE - 25][_FAILURE_CROP].astype(np.float64) / 255.0
+    truth = masks[_FAILURE_IMAGE - 25][_FAILURE_CROP].astype(bool)
+    # A: gaps cut into the thinnest membranes (where two cells touch), 24 discs of radius 7
+    depth = ndimage.distance_transform_edt(truth)
+    thin = np.argwhere(truth & (ndimage.maximum_filter(depth, size=7) <= 2.0))
+    centres = thin[np.random.default_rng(25).choice(len(thin), size=24, replace=False)]
+    rows, cols = np.ogrid[:truth.shape[0], :truth.shape[1]]
+    cut = np.zeros_like(truth)
+    for r, c in centres:
+        cut |= (rows - r) ** 2 + (cols - c) ** 2 <= 49
+    gaps = truth & ~cut
+    # B: the mask as seen at 1/8 of the resolution (8×8 blocks), brought back up smoothly, as much membrane as truth
+    coarse = ndimage.zoom(truth.reshape(32, 8, 32, 8).mean(axis=(1, 3)), 8, order=1, grid_mode=True, mode="nearest")
+    blocky = coarse > np.quantile(coarse, 1 - truth.mean())
+    # C: the true membranes plus dark, blob-like structures inside cells (smoothed image darkest 6 % away from membrane)
+    smooth = ndimage.gaussian_filter(image, 2.0)
+    inside = ~ndimage.binary_dilation(truth, iterations=4)
+    dark = inside & (smooth < np.quantile(smooth[inside], 0.06))
+    speckled = truth | ndimage.binary_opening(dark, iterations=1)
+    return image, truth, {"A": gaps, "B": blocky, "C": speckled}
+
+
+def failure_overlays() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Held-out image 25's centre (256×256 floats in [0, 1]), its true membrane mask and three predictions A–C,
+    each built from the true mask with one kind of failure, which 09's diagnosis exercise asks to match with the
+    change that fixes it (one of ``FIXES``). Introduced in 09."""
+    image, truth, predictions = _failure_masks()
+    return image.copy(), truth.copy(), {label: mask.copy() for label, mask in predictions.items()}
+
+
+def name_the_fixes() -> dict[str, str]:
+    """The answer of 09's diagnosis exercise: label -> the change that fixes its failure. Introduced in 09."""
+    return dict(_FAILURES)
+
+
+REFERENCES = REFERENCES + (name_the_fixes,)
+
+
+def check_name_the_fixes(name_the_fixes: Callable[[], dict]) -> CheckResult:
+    """Check the learner's reading of the three failure overlays (label -> fix). Introduced in 09."""
+    return _check_labels("check_name_the_fixes", name_the_fixes, _FAILURES, FIXES, "fix", _LOOK_FOR_FIX,
+                         "all three right: skips restore where, augmentation teaches what varies, border weights "
+                         "make the thin separations count")
