@@ -6,6 +6,7 @@ the license of the data it was trained on into ``data/MANIFEST.json``. ``make da
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .data import DataFileError, _reason, manifest, verify
@@ -42,9 +43,19 @@ def _word_vectors(path: Any) -> Any:
     return keyed
 
 
+def _in_float32(model: Any) -> Any:
+    """``model`` itself, or, when its weights are stored in float16 (half the bytes), the same layers in float32."""
+    if all(str(weight.dtype) != "float16" for weight in model.weights):
+        return model
+    config = json.loads(json.dumps(model.get_config()).replace('"float16"', '"float32"'))
+    copy = model.__class__.from_config(config)
+    copy.set_weights([weight.astype("float32") for weight in model.get_weights()])
+    return copy
+
+
 def load_checkpoint(name: str, *, verbose: bool = True) -> Any:
-    """Load a shipped checkpoint after checking its sha256: an uncompiled ``keras.Model``, or, for word vectors
-    (a ``.npz`` file), gensim ``KeyedVectors``.
+    """Load a shipped checkpoint after checking its sha256: an uncompiled ``keras.Model`` (computing in float32, also
+    when its weights are stored in float16), or, for word vectors (a ``.npz`` file), gensim ``KeyedVectors``.
 
     With ``verbose`` one line says where the model comes from and what it reached.
 
@@ -61,7 +72,7 @@ def load_checkpoint(name: str, *, verbose: bool = True) -> Any:
 
     reader = "NumPy" if info["file"].endswith(".npz") else f"Keras {keras.__version__}"
     try:
-        model = _word_vectors(path) if reader == "NumPy" else keras.saving.load_model(path, compile=False)
+        model = _word_vectors(path) if reader == "NumPy" else _in_float32(keras.saving.load_model(path, compile=False))
     except Exception as error:  # noqa: BLE001 (any failure to read the file means the same to a learner)
         raise DataFileError(f"data/{info['file']} cannot be read by {reader} ({_reason(error)}): "
                             f"rebuild it with `{REBUILD}`.") from error

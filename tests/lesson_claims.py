@@ -159,6 +159,32 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
         ("with 1,000 labels TF-IDF is ahead again, also with 10,000 reviews of text",
          "many_labels_tfidf_lead_full_text > 0"),
     ],
+    "09_unet_segmentation": [
+        ("pixel accuracy misleads: saying 'no membrane' anywhere scores over 75 %", "nothing_pixel_accuracy >= 0.75"),
+        ("the thresholded blur, chosen on the training images, is well above marking every pixel membrane",
+         "trivial_membrane_dice >= all_membrane_dice + 0.2"),
+        ("a perfect answer on a 32×32 grid (four poolings) scores below the thresholded blur",
+         "coarse_16_truth_dice < trivial_membrane_dice"),
+        ("the U-Net is far above the thresholded blur on the held-out images",
+         "unet_membrane_dice >= trivial_membrane_dice + 0.1"),
+        ("averaging the 8 views changes the U-Net's Dice by less than a point, and does not lower it",
+         "0 <= unet_membrane_dice - unet_one_view_membrane_dice < 0.01"),
+        ("short runs (full mode: 300 steps; quick mode's 100 are too few): the U-Net is above the thresholded blur on "
+         "the validation images", "quick_mode or short_unet_membrane_dice >= val_trivial_membrane_dice + 0.05"),
+        ("short runs: without skips the same network is far behind, well beyond the spread between seeds",
+         "short_unet_membrane_dice - noskip_membrane_dice > 0.2 + 2 * (short_unet_membrane_dice_std + "
+         "noskip_membrane_dice_std)"),
+        ("and in the boundary band too", "short_unet_band_dice - noskip_band_dice > 0.2"),
+        ("without skips it falls below the thresholded blur at this budget",
+         "noskip_membrane_dice < val_trivial_membrane_dice"),
+        ("a Dice-loss run can stay stuck at 'membrane everywhere' (full mode: the worst of three seeds)",
+         "quick_mode or dice_loss_worst_membrane_dice < 0.4"),
+        ("the elastic deformation does not help at this budget: no better than without it, within the seeds' spread",
+         "elastic_membrane_dice < short_unet_membrane_dice + 2 * (elastic_membrane_dice_std + "
+         "short_unet_membrane_dice_std) and (quick_mode or elastic_membrane_dice <= short_unet_membrane_dice)"),
+        ("the long run uses cross-entropy without the deformation, the best setting on validation (full mode)",
+         "quick_mode or (long_run_elastic == 0 and long_run_dice_loss == 0)"),
+    ],
     "10_explainability": [
         ("the shipped CNN of notebook 05 reproduces its accuracy", "cnn_checkpoint_test_accuracy >= 0.92"),
         ("the global-average-pooling network (trained in full mode, the shipped one in quick mode) classifies clothing",

@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT))   # tools.nbtools, when run as a script
 BUDGETS = {  # notebook prefix -> (full-mode seconds, quick-mode seconds, peak MB)
     "00": (300, 60, 1536), "01": (300, 60, 1536),
     "05": (900, 60, 2048), "06": (900, 60, 2048), "07": (900, 60, 2048),   # issues: full ≤ 15 min (aim for 10),
-    "10": (900, 60, 2048),                                                  # quick ≤ 60 s, 2 GB
+    "08": (900, 60, 2048), "09": (900, 60, 2048), "10": (900, 60, 2048),  # quick ≤ 60 s, 2 GB
+    "11": (900, 60, 2048),
 }
 DEFAULT_BUDGET = (600, 60, 2048)
 LAB_MEMORY_LIMIT_MB = 1843   # Binder: 2 GB (2,048 MB) for the server and its kernels together, less a 10 % margin
