@@ -274,9 +274,30 @@ def initialization_widget(monkeypatch):
     return _widget_figure(lambda: widgets.explore_initialization(simulate, depth=(2, 30, 15)), monkeypatch)
 
 
+def segmentations():
+    rng = _rng()
+    image, truth = rng.random((256, 256)), rng.random((256, 256)) < 0.2
+    predictions = {name: rng.random((256, 256)) < 0.2 for name in ("U-Net", "no skips", "U-Net, Dice loss",
+                                                                    "U-Net, elastic")}
+    return plots.plot_segmentations(image, truth, predictions, scores={name: 0.7 for name in predictions},
+                                    title="Seed 0's networks on validation image 20, top-left quarter")
+
+
+def error_maps_in_a_figure_of_ones_own():
+    rng = _rng()
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), layout="constrained")
+    for k, ax in enumerate(axes):
+        ax.imshow(plots.error_map(rng.random((64, 64)), rng.random((64, 64)) < 0.3, rng.random((64, 64)) < 0.3))
+        ax.set_title(f"failure {'ABC'[k]}: membrane Dice 0.{k}57")
+        ax.axis("off")
+    fig.suptitle("Three failures on held-out image 25 (centre): which change fixes which?")
+    return fig
+
+
 FIGURES = [images_with_predictions, images_as_in_notebook_00, images_with_labels, history, curves, curves_side_by_side,
            decision_boundary, confusion_matrix, descent_1d, layer_histograms, layer_histograms_capped, trajectories_2d,
-           comparison, comparison_vertical, comparison_beside_curves, labelled_points]
+           comparison, comparison_vertical, comparison_beside_curves, labelled_points, segmentations,
+           error_maps_in_a_figure_of_ones_own]
 def feature_map_widget(monkeypatch):
     images = _rng().random((3, 28, 28))
     return _widget_figure(lambda: widgets.explore_feature_maps(
