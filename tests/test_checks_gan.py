@@ -379,3 +379,21 @@ def test_step_checks_leave_the_learner_s_random_state_and_layer_names_alone():
     second = layers.Dense(1).name
     prefix, number = first.rsplit("_", 1) if "_" in first else (first, "0")
     assert second == f"{prefix}_{int(number) + 1}", (first, second)
+
+
+# --- check_name_the_runs -------------------------------------------------------------------------
+
+def test_name_the_runs_right_and_wrong_readings():
+    answer = gan.name_the_runs()
+    assert sorted(answer) == ["A", "B", "C"] and sorted(answer.values()) == sorted(gan.RUN_KINDS)
+    assert_passes(checks.check_name_the_runs(lambda: dict(answer)))
+    assert_passes(checks.check_name_the_runs(lambda: {label: f" {kind.upper()}  " for label, kind in answer.items()}))
+    assert_fails(checks.check_name_the_runs(stub), "not attempted")
+    swapped = {label: {"collapsed": "healthy", "healthy": "collapsed"}.get(kind, kind) for label, kind in answer.items()}
+    result = checks.check_name_the_runs(lambda: swapped)
+    assert_fails(result, "2 of 3 wrong")
+    assert "same image for every noise vector" in result.message
+    assert_fails(checks.check_name_the_runs(lambda: dict(answer, A="overfitted")), "not one of")
+    assert_fails(checks.check_name_the_runs(lambda: {"A": "collapsed"}), "one diagnosis for each")
+    twice = {"A": "collapsed", "B": "collapsed", "C": "healthy"}
+    assert_fails(checks.check_name_the_runs(lambda: twice), "exactly one label")

@@ -26,7 +26,7 @@ from .attention import check_causal_mask, check_positional_encoding, check_scale
 from .cnn import check_conv2d, check_name_the_kernels, check_output_size
 from .explainability import check_grad_cam_map, check_name_the_maps, check_saliency_map
 from .fallback import solved_or_reference
-from .gan import check_discriminator_step, check_gan_losses, check_generator_step
+from .gan import check_discriminator_step, check_gan_losses, check_generator_step, check_name_the_runs
 from .initialization import check_glorot_std, check_he_std, check_name_the_initializations, check_residual_block
 from .language_model import (check_name_the_temperatures, check_perplexity, check_rnn_step,
                              check_sample_with_temperature)
@@ -49,7 +49,7 @@ __all__ = [
     "check_conv2d", "check_name_the_kernels", "check_output_size",                               # 05
     "check_perplexity", "check_rnn_step", "check_sample_with_temperature", "check_name_the_temperatures",  # 06
     "check_cosine_similarity", "check_noise_distribution", "check_solve_analogy", "check_predict_coverage",  # 07
-    "check_gan_losses", "check_discriminator_step", "check_generator_step",                       # 08
+    "check_gan_losses", "check_discriminator_step", "check_generator_step", "check_name_the_runs",  # 08
     "check_dice_and_iou", "check_contracting_level_size", "check_name_the_fixes",                # 09
     "check_saliency_map", "check_grad_cam_map", "check_name_the_maps",                           # 10
     "check_scaled_dot_product_attention", "check_causal_mask", "check_positional_encoding",       # 11

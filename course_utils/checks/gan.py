@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .core import CheckResult, _call, _call_quietly, _close, _Fail, _g, _number, _run, _single, _two_numbers, _worst
+from .core import CheckResult, _call, _call_quietly, _check_labels, _close, _Fail, _g, _number, _run, _single, _two_numbers, _worst
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -443,3 +443,32 @@ def check_generator_step(generator_step: Callable[..., Any]) -> CheckResult:
         return _check_step("generator", generator_step)
 
     return _run("check_generator_step", body, generator_step)
+
+
+# --- diagnosis: which run is healthy, which collapsed, which diverged? ----------------------------
+
+RUN_KINDS = ("healthy", "collapsed", "diverged")
+_RUNS = {"A": "collapsed", "B": "diverged", "C": "healthy"}     # the answer of 08's diagnosis exercise
+_LOOK_FOR_RUN = {
+    "healthy": "look for samples that are varied (many different digits) and losses that stay near the stable "
+               "point's values, 2 log 2 for the discriminator and log 2 for the generator, without settling",
+    "collapsed": "look for samples that are nearly the same image for every noise vector: the generator found one "
+                 "output the discriminator accepts and sends every z there; its losses need not look alarming",
+    "diverged": "look for a discriminator loss falling towards 0 while the generator's climbs: the discriminator "
+                "wins every round, the generator does not catch up, and the samples stay noise or blobs",
+}
+
+
+def name_the_runs() -> dict[str, str]:
+    """The answer of 08's diagnosis exercise: run label -> what happened to it. Introduced in 08."""
+    return dict(_RUNS)
+
+
+REFERENCES = REFERENCES + (name_the_runs,)
+
+
+def check_name_the_runs(name_the_runs: Callable[[], dict]) -> CheckResult:
+    """Check the learner's diagnosis of 08's three runs A–C (label -> one of ``RUN_KINDS``). Introduced in 08."""
+    return _check_labels("check_name_the_runs", name_the_runs, _RUNS, RUN_KINDS, "diagnosis", _LOOK_FOR_RUN,
+                         "all three right: variety and losses near the stable point, one image for every z, and a "
+                         "discriminator that won")
