@@ -58,10 +58,33 @@ def membrane_dice(model, mirror: int = 32) -> float:
     return float(2 * np.count_nonzero(predicted & truth) / (np.count_nonzero(predicted) + np.count_nonzero(truth)))
 
 
+def mnist_test_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The MNIST test digits scaled to [-1, 1] with a channel axis, as notebook 08 feeds them, and their labels."""
+    _, (x_test, y_test) = cu.load_mnist()
+    return (x_test.astype("float32") / 127.5 - 1.0)[..., None], y_test
+
+
+def judge_accuracy(model) -> float:
+    """Test accuracy of 08's judge on the MNIST test digits."""
+    x_test, y_test = mnist_test_digits()
+    return float(np.mean(model.predict(x_test, batch_size=1_000, verbose=0).argmax(axis=1) == y_test))
+
+
+def gan_confident_share(generator) -> float:
+    """Share of 1,000 samples from 08's fixed noise that the shipped judge classifies with p >= 0.9, as notebook 08
+    scores its generator."""
+    noise = np.random.default_rng(1).standard_normal((1_000, 100)).astype("float32")
+    images = generator.predict(noise, batch_size=500, verbose=0)
+    judge = cu.load_checkpoint("mnist_judge", verbose=False)
+    return float(np.mean(judge.predict(images, batch_size=500, verbose=0).max(axis=1) >= 0.9))
+
+
 EVALUATE = {"fashion_cnn": fashion_cnn_accuracy, "gap_cnn": fashion_cnn_accuracy,   # each metric measured again
-            "char_rnn": shakespeare_nats, "novel_vectors": analogy_accuracy, "membrane_unet": membrane_dice}
+            "char_rnn": shakespeare_nats, "novel_vectors": analogy_accuracy, "membrane_unet": membrane_dice,
+            "mnist_judge": judge_accuracy, "mnist_gan": gan_confident_share}
 TOLERANCE = {"novel_vectors": 0.005,   # shipped as float16: a few of thousands of answers may change
-             "membrane_unet": 0.001}   # likewise: a few of the 1.3 million pixels may change side
+             "membrane_unet": 0.001,   # likewise: a few of the 1.3 million pixels may change side
+             "mnist_gan": 0.01}        # float16 weights, scored by the shipped judge: 10 of 1,000 samples may change
 
 
 def test_every_checkpoint_the_builder_makes_is_shipped_and_can_be_evaluated():

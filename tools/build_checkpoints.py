@@ -64,6 +64,30 @@ CHECKPOINTS = {
                      "first nine tenths of Tiny Shakespeare",
         "evaluated_on": "the held-out last tenth of Tiny Shakespeare (cu.text.shakespeare_split), in nats per character",
     },
+    "mnist_judge": {
+        "notebook": "08_gan",
+        "model": "judge",
+        "switch": "LOAD_SHIPPED_JUDGE",
+        "metric": "judge_test_accuracy",
+        "seconds": "judge_training_seconds",
+        "dataset": "mnist",
+        "describes": "the judge of notebook 08, section 1: a small CNN digit classifier trained for 2 epochs on the "
+                     "60,000 MNIST training digits scaled to [-1, 1], which scores generated digits",
+        "evaluated_on": "the 10,000 MNIST test digits",
+    },
+    "mnist_gan": {
+        "notebook": "08_gan",
+        "model": "average_generator",
+        "switch": "LOAD_SHIPPED_GAN",
+        "float16": True,                       # weights stored in float16; the judge's scores survive it (tested)
+        "metric": "gan_confident_share",
+        "seconds": "gan_training_seconds",
+        "dataset": "mnist",
+        "describes": "the averaged DCGAN generator of notebook 08, section 4 (the exponential moving average of the "
+                     "generator's weights), trained on the 60,000 MNIST training digits",
+        "evaluated_on": "1,000 samples from fixed noise, scored by the notebook's judge: the share it classifies "
+                        "with p >= 0.9",
+    },
     "membrane_unet": {
         "notebook": "09_unet_segmentation",
         "model": "unet",
