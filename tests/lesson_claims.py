@@ -159,6 +159,38 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
         ("with 1,000 labels TF-IDF is ahead again, also with 10,000 reviews of text",
          "many_labels_tfidf_lead_full_text > 0"),
     ],
+    "08_gan": [
+        ("the judge classifies real test digits almost without error", "judge_test_accuracy >= 0.98"),
+        ("the judge is confident on decoded random codes more often than on reconstructions of real digits",
+         "ae_random_confident_share > ae_reconstruction_confident_share"),
+        ("decoding random points of the autoencoder's code square makes the digits unevenly",
+         "ae_random_class_min_share < 0.05 and ae_random_class_max_share > 0.2"),
+        ("judged confident more often than the GAN's samples, yet several times the GAN's Fréchet distance from real "
+         "digits", "ae_random_confident_share > gan_confident_share and ae_random_frechet > 3 * gan_frechet"),
+        ("the denoising autoencoder removes most of the noise", "denoised_mse <= noisy_mse / 2"),
+        ("the GAN is above the untrained generator and below real digits: confident share",
+         "untrained_confident_share < gan_confident_share < real_confident_share"),
+        ("the GAN is above the untrained generator and below real digits: Fréchet distance",
+         "real_frechet < gan_frechet < untrained_frechet"),
+        ("the GAN makes every digit, none on more than a fifth of the samples",
+         "gan_class_min_share >= 0.03 and gan_class_max_share <= 0.2"),
+        ("at 5,000 steps the averaged and the plain generator are within 3 points (full mode)",
+         "quick_mode or -0.03 < run_average_confident_share - run_plain_confident_share < 0.03"),
+        ("after quick mode's 150 steps the average lags behind the plain generator",
+         "not quick_mode or run_average_confident_share < run_plain_confident_share"),
+        ("the losses end near the stable point's values",
+         "-0.4 < gan_late_d_loss - 1.386 < 0.4 and -0.4 < gan_late_g_loss - 0.693 < 0.4"),
+        ("with the discriminator frozen, the generator's loss sinks and the discriminator's climbs (second half of the "
+         "short runs, medians)", "collapse_g_loss_median < healthy_short_g_loss_median / 2 and "
+         "collapse_d_loss_median > healthy_short_d_loss_median + 0.3"),
+        ("the collapsed run's samples vary far less than the healthy run's at the same budget",
+         "collapse_variety < healthy_short_variety / 2"),
+        ("and one digit (as the judge sees it) takes far more of them (full mode)",
+         "quick_mode or collapse_class_max_share >= healthy_short_class_max_share + 0.2"),
+        ("in the diverged run the discriminator wins: its loss far below the healthy run's, and no confident digits",
+         "diverged_d_loss_median < healthy_short_d_loss_median / 2 and "
+         "diverged_confident_share < healthy_short_confident_share"),
+    ],
     "09_unet_segmentation": [
         ("pixel accuracy misleads: saying 'no membrane' anywhere scores over 75 %", "nothing_pixel_accuracy >= 0.75"),
         ("the thresholded blur, chosen on the training images, is well above marking every pixel membrane",

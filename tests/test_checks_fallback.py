@@ -11,7 +11,7 @@ import tensorflow as tf
 from keras import layers
 
 from course_utils import checks
-from course_utils.checks import fallback
+from course_utils.checks import fallback, gan
 from tools import nbtools
 
 LINE = ("{} is not solved yet: the cells below use the course's reference version "
@@ -23,7 +23,8 @@ def worked_solutions():
     solutions = {}
     for path in nbtools.notebooks():
         for solution, _ in nbtools.exercises(nbtools.read(path)):
-            namespace = {"np": np, "keras": keras, "layers": layers, "tf": tf}
+            namespace = {"np": np, "keras": keras, "layers": layers, "tf": tf,
+                         "gan_losses": gan.gan_losses}             # 08's steps call the notebook's earlier exercise
             exec(solution, namespace)
             name = re.search(r"^def (\w+)\(", solution, re.M).group(1)
             solutions[name] = namespace[name]
@@ -39,6 +40,15 @@ def small_cnn():
     keras.utils.set_random_seed(0)
     return keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(4, 3, activation="relu"), layers.Flatten(),
                              layers.Dense(10)])
+
+
+def tiny_gan():
+    """A fresh, seeded generator (noise of 8 -> 16 pixels) and discriminator (16 pixels -> one logit), with an Adam
+    optimizer as 08's training loop uses: the same weights at every call."""
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="tanh")])
+    discriminator = keras.Sequential([keras.Input((16,)), layers.Dense(4, activation="relu"), layers.Dense(1)])
+    return generator, discriminator, keras.optimizers.Adam(2e-4, beta_1=0.5)
 
 
 def realistic_arguments(name):
@@ -89,6 +99,13 @@ def realistic_arguments(name):
         "dice_and_iou": (((rng.random((5, 512, 512)) < 0.2), (rng.random((5, 512, 512)) < 0.2).astype(np.uint8)), {}),
         "contracting_level_size": ((572,), {}),
         "name_the_fixes": ((), {}),
+        "gan_losses": ((rng.normal(1.0, 2.0, (64, 1)).astype(np.float32), rng.normal(-1.0, 2.0, (64, 1)).astype(
+            np.float32)), {}),
+        "discriminator_step": ((*tiny_gan(), pixels[:64, :16] * 2 - 1, rng.normal(size=(64, 8)).astype(np.float32)),
+                               {}) if name == "discriminator_step" else None,
+        "generator_step": ((*tiny_gan(), rng.normal(size=(64, 8)).astype(np.float32)), {})
+        if name == "generator_step" else None,
+        "name_the_runs": ((), {}),
     }[name]
 
 
@@ -102,6 +119,9 @@ def assert_same_result(got, expected):
         assert got.keys() == expected.keys()
         for key in expected:
             assert_same_result(got[key], expected[key])
+    elif hasattr(expected, "numpy"):                      # a TensorFlow tensor
+        assert hasattr(got, "numpy")
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), rtol=1e-6)
     elif expected is None or isinstance(expected, str):
         assert got == expected
     elif isinstance(expected, (np.ndarray, np.generic)):

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from course_utils import checks
+from course_utils.checks import fallback
 from tools import nbtools
 
 NOTEBOOKS = nbtools.notebooks()
@@ -58,25 +59,31 @@ def test_teaching_structure(path):
 def exercise_cases():
     for path in NOTEBOOKS:
         nb = nbtools.read(path)
-        for index, (solution, check) in enumerate(nbtools.exercises(nb)):
-            yield pytest.param(nbtools.code_cells(nb)[0].source, solution, check, id=f"{path.stem}-{index + 1}")
+        exercises = nbtools.exercises(nb)
+        for index, (solution, check) in enumerate(exercises):
+            earlier = tuple(re.search(r"^def (\w+)\(", source, re.M).group(1) for source, _ in exercises[:index])
+            yield pytest.param(nbtools.code_cells(nb)[0].source, solution, check, earlier,
+                               id=f"{path.stem}-{index + 1}")
 
 
-def run_exercise(setup_source, exercise_source, check_source):
+def run_exercise(setup_source, exercise_source, check_source, earlier=()):
+    """The check's result for ``exercise_source`` after the notebook's set-up cell, with the course's reference
+    versions of the notebook's ``earlier`` exercises defined (a later exercise may call an earlier one)."""
     namespace = {}
     with redirect_stdout(io.StringIO()):
         exec(setup_source, namespace)
+        namespace.update({name: fallback.REFERENCES[name] for name in earlier})
         exec(exercise_source, namespace)
         body, last = check_source.rstrip().rsplit("\n", 1) if "\n" in check_source.strip() else ("", check_source)
         exec(body, namespace)
         return eval(last, namespace)
 
 
-@pytest.mark.parametrize("setup_source, solution, check", list(exercise_cases()))
-def test_checker_accepts_the_solution_and_rejects_the_stub(setup_source, solution, check):
-    passed = run_exercise(setup_source, solution, check)
+@pytest.mark.parametrize("setup_source, solution, check, earlier", list(exercise_cases()))
+def test_checker_accepts_the_solution_and_rejects_the_stub(setup_source, solution, check, earlier):
+    passed = run_exercise(setup_source, solution, check, earlier)
     assert isinstance(passed, checks.CheckResult) and passed, f"the worked solution fails its check: {passed}"
-    stubbed = run_exercise(setup_source, nbtools.strip_solutions(solution), check)
+    stubbed = run_exercise(setup_source, nbtools.strip_solutions(solution), check, earlier)
     assert not stubbed and stubbed.message == checks.NOT_ATTEMPTED
 
 

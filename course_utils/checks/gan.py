@@ -452,8 +452,9 @@ _RUNS = {"A": "collapsed", "B": "diverged", "C": "healthy"}     # the answer of 
 _LOOK_FOR_RUN = {
     "healthy": "look for samples that are varied (many different digits) and losses that stay near the stable "
                "point's values, 2 log 2 for the discriminator and log 2 for the generator, without settling",
-    "collapsed": "look for samples that are nearly the same image for every noise vector: the generator found one "
-                 "output the discriminator accepts and sends every z there; its losses need not look alarming",
+    "collapsed": "look for samples that are nearly the same image for every noise vector, while the generator's "
+                 "loss sinks and the discriminator's climbs: the generator found one output the discriminator accepts "
+                 "and sends every z there",
     "diverged": "look for a discriminator loss falling towards 0 while the generator's climbs: the discriminator "
                 "wins every round, the generator does not catch up, and the samples stay noise or blobs",
 }
