@@ -72,6 +72,61 @@ def bag_of_words_baseline(texts: list[str], labels: np.ndarray) -> Any:
     return pipeline.fit(texts, labels)
 
 
+def imdb_split(reviews: int = 25_000) -> tuple[tuple[list[str], np.ndarray], tuple[list[str], np.ndarray]]:
+    """The course's one draw of IMDB reviews (07, 11): ``reviews`` training and as many test reviews, cleaned.
+
+    The training reviews are the first ``reviews`` of one fixed permutation of the 25,000 training reviews (seed 0),
+    the test reviews the first ``reviews`` of the next permutation of the 25,000 test reviews, so a smaller draw is
+    the start of a larger one. Returns ``(texts_train, y_train), (texts_test, y_test)``: cleaned texts
+    (:func:`clean_review`) and int64 labels (1 = positive). Introduced in 07.
+
+    Raises
+    ------
+    ValueError
+        When ``reviews`` is not between 1 and 25,000.
+    """
+    from .data import load_imdb
+
+    (train, y_train), (test, y_test) = load_imdb()
+    if not isinstance(reviews, (int, np.integer)) or not 1 <= reviews <= len(train):
+        raise ValueError(f"imdb_split(reviews={reviews!r}): choose a whole number from 1 to {len(train):,}.")
+    pick = np.random.default_rng(SPLIT_SEED)
+    train_rows = pick.permutation(len(train))[:reviews]
+    test_rows = pick.permutation(len(test))[:reviews]
+    return (([clean_review(train[i]) for i in train_rows], y_train[train_rows]),
+            ([clean_review(test[i]) for i in test_rows], y_test[test_rows]))
+
+
+def interpolated_ngram_nats(train_text: str, eval_text: str, lambdas: tuple[float, ...]) -> float:
+    """Held-out nats per character of 06's interpolated character n-gram model, for comparison in 11.
+
+    Orders 1 … ``len(lambdas)`` are counted on ``train_text``; P(c | history) = Σ λ_n P_n(c | last n − 1 characters)
+    over the orders whose context was seen, the weights renormalized to sum to 1, the unigram Laplace-smoothed (so no
+    probability is 0). The mean −log P is taken over ``eval_text`` from position ``len(lambdas)`` on. Introduced in 11.
+    """
+    from collections import Counter
+
+    order = len(lambdas)
+    counts = {n: Counter(train_text[i:i + n] for i in range(len(train_text) - n + 1)) for n in range(1, order + 1)}
+    counts[0] = Counter({"": len(train_text)})
+    vocabulary = len(counts[1])
+    total = 0.0
+    for t in range(order, len(eval_text)):
+        history, ch = eval_text[t - order + 1:t], eval_text[t]
+        mass = weight = 0.0
+        for n, lam in enumerate(lambdas, start=1):
+            context = history[len(history) - (n - 1):] if n > 1 else ""
+            if lam <= 0 or (n > 1 and counts[n - 1][context] == 0):
+                continue
+            if n == 1:
+                p = (counts[1][ch] + 1) / (counts[0][""] + vocabulary)
+            else:
+                p = counts[n][context + ch] / counts[n - 1][context]
+            mass, weight = mass + lam * p, weight + lam
+        total -= np.log(mass / weight)
+    return float(total / (len(eval_text) - order))
+
+
 def shakespeare_split() -> tuple[str, str]:
     """The course's one split of Tiny Shakespeare: (training text, held-out text).
 

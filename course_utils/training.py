@@ -1,4 +1,5 @@
 """Training helpers: ``compact_log()`` prints a few lines instead of one per epoch (introduced in 04);
+``time_budget()`` stops training after a number of seconds (introduced in 11);
 ``restart()`` trains a compiled model again from a new random start without tracing it again and
 ``forget_traced_functions()`` frees a trained model's traced graphs (both introduced in 03)."""
 from __future__ import annotations
@@ -47,6 +48,39 @@ def compact_log(every: int = 10) -> Any:
                   f"({time.perf_counter() - self._start:.0f} s)", flush=True)
 
     return CompactLog()
+
+
+def time_budget(seconds: float) -> Any:
+    """Return a Keras callback that stops ``fit`` once ``seconds`` of wall-clock time have passed. Introduced in 11.
+
+    The clock starts when training starts, so tracing counts too, and is read after every batch: training stops at
+    the end of the first batch past the budget. After training, the callback's ``steps`` and ``seconds`` say how many
+    batches ran and how long they took, and ``epoch_seconds`` when each epoch ended, for comparing two models at the
+    same budget (``model.fit(..., epochs=1_000, callbacks=[budget])``).
+
+    Raises
+    ------
+    ValueError
+        When ``seconds`` is not a positive number.
+    """
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+        raise ValueError(f"time_budget(seconds=...) needs a positive number of seconds, got {seconds!r}.")
+    import keras
+
+    class TimeBudget(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self._start, self.steps, self.seconds, self.epoch_seconds = time.perf_counter(), 0, 0.0, []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.steps += 1
+            self.seconds = time.perf_counter() - self._start
+            if self.seconds >= seconds:
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epoch_seconds.append(time.perf_counter() - self._start)
+
+    return TimeBudget()
 
 
 def restart(model: Any, fresh: Any) -> None:

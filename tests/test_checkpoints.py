@@ -18,15 +18,15 @@ def fashion_cnn_accuracy(model) -> float:
     return float(np.mean(np.argmax(probabilities, axis=1) == y_test))
 
 
-def shakespeare_nats(model) -> float:
+def shakespeare_nats(model, window: int = 1_000) -> float:
     """Mean negative log-probability (nats per character) of the held-out Shakespeare text, in windows of 1,000
-    characters, as notebook 06 measures it."""
+    characters as notebook 06 measures it (11: windows of 64)."""
     train_text, val_text = cu.text.shakespeare_split()
     index = {char: i for i, char in enumerate(sorted(set(train_text)))}   # built once, not once per character
     ids = np.array([index[char] for char in val_text])
-    n = (len(ids) - 1) // 1_000
-    x, y = ids[:n * 1_000].reshape(n, 1_000), ids[1:n * 1_000 + 1].reshape(n, 1_000)
-    logits = model.predict(x, batch_size=32, verbose=0).astype(np.float64)
+    n = (len(ids) - 1) // window
+    x, y = ids[:n * window].reshape(n, window), ids[1:n * window + 1].reshape(n, window)
+    logits = model.predict(x, batch_size=max(32, 32_000 // window), verbose=0).astype(np.float64)
     top = logits.max(axis=-1, keepdims=True)
     log_probs = logits - top - np.log(np.exp(logits - top).sum(axis=-1, keepdims=True))
     return float(-np.mean(np.take_along_axis(log_probs, y[..., None], axis=-1)))
@@ -79,12 +79,36 @@ def gan_confident_share(generator) -> float:
     return float(np.mean(judge.predict(images, batch_size=500, verbose=0).max(axis=1) >= 0.9))
 
 
+def shakespeare_nats_64(model) -> float:
+    """Held-out nats per character in windows of 64 characters, as notebook 11 measures its language models."""
+    return shakespeare_nats(model, window=64)
+
+
+def review_accuracy(model) -> float:
+    """Test accuracy on the 25,000 IMDB test reviews, as notebook 11 measures its classifier: words of a
+    TextVectorization of 20,000 adapted on the training reviews, the last 256 of each review, padded with 0."""
+    import keras
+
+    (texts_train, _), (texts_test, y_test) = cu.text.imdb_split(25_000)
+    vectorizer = keras.layers.TextVectorization(20_000)
+    vectorizer.adapt(texts_train, batch_size=1_000)
+    ids = np.zeros((len(texts_test), 256), np.int32)
+    for start in range(0, len(texts_test), 2_000):
+        for i, row in enumerate(vectorizer(texts_test[start:start + 2_000]).numpy(), start=start):
+            words = row[row > 0][-256:]
+            ids[i, :len(words)] = words
+    return float(np.mean((model.predict(ids, batch_size=500, verbose=0)[:, 0] > 0) == y_test))
+
+
 EVALUATE = {"fashion_cnn": fashion_cnn_accuracy, "gap_cnn": fashion_cnn_accuracy,   # each metric measured again
             "char_rnn": shakespeare_nats, "novel_vectors": analogy_accuracy, "membrane_unet": membrane_dice,
-            "mnist_judge": judge_accuracy, "mnist_gan": gan_confident_share}
+            "mnist_judge": judge_accuracy, "mnist_gan": gan_confident_share, "char_transformer": shakespeare_nats_64,
+            "char_gru": shakespeare_nats_64, "review_transformer": review_accuracy}
 TOLERANCE = {"novel_vectors": 0.005,   # shipped as float16: a few of thousands of answers may change
              "membrane_unet": 0.001,   # likewise: a few of the 1.3 million pixels may change side
-             "mnist_gan": 0.01}        # float16 weights, scored by the shipped judge: 10 of 1,000 samples may change
+             "mnist_gan": 0.01,        # float16 weights, scored by the shipped judge: 10 of 1,000 samples may change
+             "char_transformer": 0.002, "char_gru": 0.002,    # float16 weights: the nats move in the third decimal
+             "review_transformer": 0.002}                      # float16 weights: 50 of 25,000 reviews may change
 
 
 def test_every_checkpoint_the_builder_makes_is_shipped_and_can_be_evaluated():
@@ -290,3 +314,17 @@ def test_a_float16_checkpoint_is_half_the_size_and_loads_computing_in_float32(tm
     x = np.random.default_rng(0).random((2, 32, 32, 1)).astype("float32")
     got, expected = loaded.predict(x, verbose=0), model.predict(x, verbose=0)
     assert got.dtype == np.float32 and np.abs(got - expected).max() < 1e-3
+
+
+def test_builder_trains_checkpoints_of_one_notebook_in_one_run_and_saves_each(tmp_path):
+    specs = [build_checkpoints.CHECKPOINTS[name] for name in ("char_transformer", "char_gru", "review_transformer")]
+    outs = [tmp_path / f"{i}.keras" for i in range(3)]
+    nb = build_checkpoints.training_run(specs[0], outs[0], also=tuple(zip(specs[1:], outs[1:])))
+    sources = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+    settings = sources.index("LOAD_SHIPPED_LMS = False\nLOAD_SHIPPED_CLASSIFIER = False")   # each switch once, right
+    assert "LOAD_SHIPPED_LMS =" in sources[settings - 1] and "LOAD_SHIPPED_CLASSIFIER =" in sources[settings - 1]   # after
+    assert any(f'cu.record("{specs[2]["metric"]}"' in source for source in sources[-4:-3])   # the last metric
+    for spec, out, source in zip(specs, outs, sources[-3:]):
+        assert f"{spec['model']}.get_weights()" in source and str(out) in source and "float16" in source
+    with pytest.raises(SystemExit, match="from one notebook"):
+        build_checkpoints.training_run(specs[0], outs[0], also=((build_checkpoints.CHECKPOINTS["char_rnn"], outs[1]),))

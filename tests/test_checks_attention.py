@@ -433,3 +433,20 @@ def test_positional_encoding_that_does_not_refuse_an_odd_depth_fails():
         return interleaved(length, depth)
 
     assert_fails(checks.check_positional_encoding(asserts), "raised AssertionError: raise ValueError")
+
+
+# --- check_name_the_masks ------------------------------------------------------------------------
+
+def test_name_the_masks_right_and_wrong_readings():
+    answer = attention.name_the_masks()
+    assert sorted(answer) == ["A", "B", "C"] and sorted(answer.values()) == sorted(attention.MASK_KINDS)
+    assert_passes(checks.check_name_the_masks(lambda: dict(answer)))
+    assert_passes(checks.check_name_the_masks(lambda: {label: f" {kind.upper()} " for label, kind in answer.items()}))
+    assert_fails(checks.check_name_the_masks(stub), "not attempted")
+    swapped = {"A": "padding", "B": "causal", "C": "none"}
+    result = checks.check_name_the_masks(lambda: swapped)
+    assert_fails(result, "2 of 3 wrong")
+    assert "copies the answer" in result.message
+    assert_fails(checks.check_name_the_masks(lambda: dict(answer, C="bidirectional")), "not one of")
+    assert_fails(checks.check_name_the_masks(lambda: {"A": "causal"}), "one mask for each")
+    assert_fails(checks.check_name_the_masks(lambda: {"A": "causal", "B": "causal", "C": "none"}), "exactly one label")

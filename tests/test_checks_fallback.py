@@ -106,6 +106,11 @@ def realistic_arguments(name):
         "generator_step": ((*tiny_gan(), rng.normal(size=(64, 8)).astype(np.float32)), {})
         if name == "generator_step" else None,
         "name_the_runs": ((), {}),
+        "scaled_dot_product_attention": ((rng.normal(size=(1, 2, 5, 8)), rng.normal(size=(1, 2, 5, 8)),
+                                          rng.normal(size=(1, 2, 5, 8))), {}),
+        "positional_encoding": ((64, 64), {}),
+        "causal_mask": ((6,), {}),
+        "name_the_masks": ((), {}),
     }[name]
 
 

@@ -107,3 +107,31 @@ def test_the_recorded_label_curve_used_the_notebooks_settings_and_every_draw():
     assert eval(settings, {"__builtins__": {}, "dict": dict}) == curve["review_w2v"]      # noqa: S307 (our notebook)
     assert re.search(r"REVIEWS_TRAIN = (\d[\d_]*) if cfg.quick else (\d[\d_]*)", config).groups() == \
         tuple(f"{n:_}" for n in label_curve.REVIEWS)
+
+
+def test_imdb_split_is_the_course_draw_a_smaller_one_its_start():
+    (train, y_train), (test, y_test) = cu.text.imdb_split(300)
+    (big_train, big_y_train), (big_test, _) = cu.text.imdb_split(1_000)
+    assert len(train) == len(test) == len(y_train) == len(y_test) == 300
+    assert train == big_train[:300] and test == big_test[:300] and (y_train == big_y_train[:300]).all()
+    (raw_train, raw_y), _ = cu.load_imdb()
+    rows = np.random.default_rng(0).permutation(len(raw_train))[:300]
+    assert train == [cu.text.clean_review(raw_train[i]) for i in rows] and (y_train == raw_y[rows]).all()
+    assert not any("<br" in t for t in train) and set(np.unique(y_train)) == {0, 1}
+
+
+@pytest.mark.parametrize("reviews", [0, 25_001, 2.5, "100"])
+def test_imdb_split_refuses_an_impossible_size(reviews):
+    with pytest.raises(ValueError, match="whole number from 1 to 25,000"):
+        cu.text.imdb_split(reviews)
+
+
+def test_interpolated_ngram_nats_by_hand():
+    # "abab…", bigram only: "b" after "a" 50 times of 50, "a" after "b" 49 times of 50 (the last "b" ends the text)
+    assert cu.text.interpolated_ngram_nats("ab" * 50, "abababab", (0.0, 1.0)) == pytest.approx(-np.log(0.98) / 2)
+    # unigram only: Laplace (count + 1) / (N + V) with V = 2 letters, counts 50 each of N = 100
+    assert cu.text.interpolated_ngram_nats("ab" * 50, "abab", (1.0,)) == pytest.approx(-np.log(51 / 102))
+    # a context never seen drops out and the other weights are renormalized: after the unseen "x" the unigram alone
+    # (N = 101 characters, V = 3), while "x" after "b" gets half the unigram's (0 + 1) / 104 and a bigram of 0
+    mixed = cu.text.interpolated_ngram_nats("ab" * 50 + "c", "abxa", (0.5, 0.5))
+    assert mixed == pytest.approx(-(np.log(0.5 * 1 / 104) + np.log(51 / 104)) / 2)

@@ -101,3 +101,29 @@ def test_forget_traced_functions_frees_the_traced_graphs_and_keeps_the_weights()
     assert all(ref() is None for ref in traced), "a traced function outlived forget_traced_functions"
     assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), weights))
     assert np.isclose(model.evaluate(x, y, verbose=0), loss)   # traced again on demand
+
+
+def test_time_budget_stops_training_once_the_seconds_are_spent_and_counts_the_steps():
+    import time
+
+    import keras
+
+    class Slow(keras.callbacks.Callback):                # each batch takes at least 20 ms
+        def on_train_batch_end(self, batch, logs=None):
+            time.sleep(0.02)
+
+    cu.reseed(0)
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    budget = cu.training.time_budget(0.3)
+    history = model.fit(np.ones((64, 3), "float32"), np.zeros((64, 1), "float32"), batch_size=8, epochs=1_000,
+                        verbose=0, callbacks=[Slow(), budget])
+    assert 0.3 <= budget.seconds < 5 and 1 <= budget.steps < 0.3 / 0.02 + 2
+    assert len(history.history["loss"]) == len(budget.epoch_seconds) < 1_000
+    assert budget.epoch_seconds == sorted(budget.epoch_seconds) and budget.epoch_seconds[-1] <= budget.seconds + 0.1
+
+
+@pytest.mark.parametrize("seconds", [0, -1, "10", True, None])
+def test_time_budget_refuses_a_bad_budget(seconds):
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        cu.training.time_budget(seconds)

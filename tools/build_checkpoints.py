@@ -116,22 +116,80 @@ CHECKPOINTS = {
         "evaluated_on": "the report half of gensim's questions-words.txt (cu.text.analogy_questions('report')), the "
                         "questions whose four words are among the 10,000 (share answered right)",
     },
+    "char_transformer": {
+        "notebook": "11_transformer",
+        "model": "transformer_lm",
+        "switch": "LOAD_SHIPPED_LMS",
+        "float16": True,                       # weights stored in float16; the held-out nats survive it (tested)
+        "metric": "transformer_val_nats",
+        "seconds": "transformer_training_seconds",
+        "dataset": "tinyshakespeare",
+        "describes": "the decoder-only character Transformer of notebook 11, section 3 (2 blocks, 4 heads, 64 numbers "
+                     "per position, a context of 64 characters), trained for 120 s on the first nine tenths of Tiny "
+                     "Shakespeare",
+        "evaluated_on": "the held-out last tenth of Tiny Shakespeare (cu.text.shakespeare_split) in windows of 64 "
+                        "characters, in nats per character",
+    },
+    "char_gru": {
+        "notebook": "11_transformer",
+        "model": "gru_model",
+        "switch": "LOAD_SHIPPED_LMS",
+        "float16": True,
+        "metric": "gru_same_budget_val_nats",
+        "seconds": "gru_training_seconds",
+        "dataset": "tinyshakespeare",
+        "describes": "the GRU-384 character language model of notebook 06, trained by notebook 11, section 3 for the "
+                     "Transformer's budget of 120 s on the first nine tenths of Tiny Shakespeare",
+        "evaluated_on": "the held-out last tenth of Tiny Shakespeare (cu.text.shakespeare_split) in windows of 64 "
+                        "characters, in nats per character",
+    },
+    "review_transformer": {
+        "notebook": "11_transformer",
+        "model": "classifier",
+        "switch": "LOAD_SHIPPED_CLASSIFIER",
+        "float16": True,
+        "metric": "imdb_transformer_accuracy",
+        "seconds": "classifier_training_seconds",
+        "dataset": "imdb",
+        "describes": "the encoder Transformer of notebook 11, section 4 (one block, 4 heads, the last 256 of each "
+                     "review's words), trained for one epoch on the 25,000 IMDB training reviews",
+        "evaluated_on": "the 25,000 IMDB test reviews (cu.text.imdb_split), share classified right",
+    },
 }
 
 
-def training_run(spec: dict, out: Path) -> object:
+def training_run(spec: dict, out: Path, also: tuple[tuple[dict, Path], ...] = ()) -> object:
     """The notebook of ``spec`` up to the cell that records its metric, with the load switch forced off and a
-    final cell that saves the trained model to ``out`` (later cells are not needed for the checkpoint)."""
+    final cell that saves the trained model to ``out`` (later cells are not needed for the checkpoint). ``also``
+    holds more (spec, out) pairs of the same notebook: one run trains them all, up to the last of their metric cells,
+    and saves each."""
     import nbformat
 
+    runs = [(spec, out), *also]
+    if len({s["notebook"] for s, _ in runs}) != 1:
+        sys.exit("training_run: checkpoints trained together must come from one notebook.")
     nb = nbformat.read(ROOT / "notebooks" / f"{spec['notebook']}.ipynb", as_version=4)
-    switch, metric = f"{spec['switch']} =", f'cu.record("{spec["metric"]}"'
     code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
-    where = [i for i in code if switch in nb.cells[i].source]
-    trained = [i for i in code if metric in nb.cells[i].source]
-    if len(where) != 1 or len(trained) != 1:
-        sys.exit(f"{spec['notebook']}.ipynb must set {spec['switch']} in one code cell and record {spec['metric']!r} "
-                 f"in one (found {len(where)} and {len(trained)}).")
+    switches, last = {}, 0
+    for one, _ in runs:
+        switch, metric = f"{one['switch']} =", f'cu.record("{one["metric"]}"'
+        where = [i for i in code if switch in nb.cells[i].source]
+        trained = [i for i in code if metric in nb.cells[i].source]
+        if len(where) != 1 or len(trained) != 1:
+            sys.exit(f"{one['notebook']}.ipynb must set {one['switch']} in one code cell and record {one['metric']!r} "
+                     f"in one (found {len(where)} and {len(trained)}).")
+        settings = [f"{one['switch']} = False"] + [f"{name} = {value!r}"
+                                                    for name, value in one.get("overrides", {}).items()]
+        switches.setdefault(where[0], []).extend(line for line in settings if line not in switches.get(where[0], []))
+        last = max(last, trained[0])
+    nb.cells = nb.cells[:last + 1] + [nbformat.v4.new_code_cell(save_source(one, path)) for one, path in runs]
+    for where in sorted(switches, reverse=True):
+        nb.cells.insert(where + 1, nbformat.v4.new_code_cell("\n".join(switches[where])))
+    return nb
+
+
+def save_source(spec: dict, out: Path) -> str:
+    """The cell that saves the model of ``spec`` (and its training history, when it has one) to ``out``."""
     model = spec["model"]
     if "keep" in spec:   # word vectors: the most frequent words, as float16, with numpy
         save = (f"import numpy as _np\n_np.savez_compressed({str(out)!r}, words=_np.array({model}.index_to_key"
@@ -149,10 +207,7 @@ def training_run(spec: dict, out: Path) -> object:
     if "history" in spec:   # the per-epoch logs, beside the weights
         save += (f"\nimport json as _json\nwith open({str(history_path(out))!r}, 'w') as _f:\n"
                  f"    _json.dump({{k: [float(v) for v in vs] for k, vs in {spec['history']}.history.items()}}, _f)")
-    nb.cells = nb.cells[:trained[0] + 1] + [nbformat.v4.new_code_cell(save)]
-    settings = [f"{spec['switch']} = False"] + [f"{name} = {value!r}" for name, value in spec.get("overrides", {}).items()]
-    nb.cells.insert(where[0] + 1, nbformat.v4.new_code_cell("\n".join(settings)))
-    return nb
+    return save
 
 
 def history_path(out: Path) -> Path:
@@ -201,22 +256,27 @@ def main() -> None:
     if unknown:
         sys.exit(f"Unknown checkpoint(s) {', '.join(unknown)}: choose from {', '.join(CHECKPOINTS)}.")
     manifest_path = args.dest / "MANIFEST.json"
+    groups: dict[str, list[str]] = {}                  # one training run per notebook
     for name in args.names or list(CHECKPOINTS):
-        spec = CHECKPOINTS[name]
+        groups.setdefault(CHECKPOINTS[name]["notebook"], []).append(name)
+    for names in groups.values():
         with tempfile.TemporaryDirectory() as tmp:
-            saved = Path(tmp) / f"{name}.{'npz' if 'keep' in spec else 'keras'}"
-            seconds, records = execute(training_run(spec, saved), ROOT / "notebooks", quick=False, timeout=args.timeout)
-            file_entry, info = manifest_entries(name, spec, saved, records)
-            target = args.dest / info["file"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(saved.read_bytes())
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        manifest["files"][info["file"]] = file_entry
-        manifest["files"] = dict(sorted(manifest["files"].items()))
-        manifest.setdefault("checkpoints", {})[name] = info
-        manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"{info['file']}: {file_entry['bytes'] / 1e6:.1f} MB, {info['metric']} = {info['value']:.4f}, "
-              f"trained in {info['training_seconds']} s (notebook run {seconds:.0f} s)")
+            saved = {name: Path(tmp) / f"{name}.{'npz' if 'keep' in CHECKPOINTS[name] else 'keras'}" for name in names}
+            runs = [(CHECKPOINTS[name], saved[name]) for name in names]
+            seconds, records = execute(training_run(*runs[0], also=tuple(runs[1:])), ROOT / "notebooks", quick=False,
+                                       timeout=args.timeout)
+            for name in names:
+                file_entry, info = manifest_entries(name, CHECKPOINTS[name], saved[name], records)
+                target = args.dest / info["file"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(saved[name].read_bytes())
+                manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+                manifest["files"][info["file"]] = file_entry
+                manifest["files"] = dict(sorted(manifest["files"].items()))
+                manifest.setdefault("checkpoints", {})[name] = info
+                manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+                print(f"{info['file']}: {file_entry['bytes'] / 1e6:.1f} MB, {info['metric']} = {info['value']:.4f}, "
+                      f"trained in {info['training_seconds']} s (notebook run {seconds:.0f} s)")
 
 
 if __name__ == "__main__":

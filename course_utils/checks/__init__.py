@@ -22,7 +22,8 @@ versions, and ``fallback`` (``solved_or_reference``). A new notebook gets its ow
 name and signature); add the module to ``fallback.TOPICS`` and its checkers to the imports below.
 """
 from .core import NOT_ATTEMPTED, CheckResult
-from .attention import check_causal_mask, check_positional_encoding, check_scaled_dot_product_attention
+from .attention import (check_causal_mask, check_name_the_masks, check_positional_encoding,
+                        check_scaled_dot_product_attention)
 from .cnn import check_conv2d, check_name_the_kernels, check_output_size
 from .explainability import check_grad_cam_map, check_name_the_maps, check_saliency_map
 from .fallback import solved_or_reference
@@ -52,5 +53,5 @@ __all__ = [
     "check_gan_losses", "check_discriminator_step", "check_generator_step", "check_name_the_runs",  # 08
     "check_dice_and_iou", "check_contracting_level_size", "check_name_the_fixes",                # 09
     "check_saliency_map", "check_grad_cam_map", "check_name_the_maps",                           # 10
-    "check_scaled_dot_product_attention", "check_causal_mask", "check_positional_encoding",       # 11
+    "check_scaled_dot_product_attention", "check_causal_mask", "check_positional_encoding", "check_name_the_masks",  # 11
 ]

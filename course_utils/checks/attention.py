@@ -8,8 +8,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .core import (CheckResult, _call, _call_quietly, _close, _expect_refusal, _expect_shape, _Fail, _g, _ndarray,
-                   _numeric, _run, _single, _worst)
+from .core import (CheckResult, _call, _call_quietly, _check_labels, _close, _expect_refusal, _expect_shape, _Fail, _g,
+                   _ndarray, _numeric, _run, _single, _worst)
 
 
 # --- reference versions (the worked solutions) ---------------------------------------------------
@@ -472,3 +472,35 @@ def check_positional_encoding(positional_encoding: Callable[[int, int], Any]) ->
                 f"depth 128; raises ValueError for {len(_ODD_DEPTHS)} odd depths")
 
     return _run("check_positional_encoding", body, positional_encoding)
+
+
+# --- reasoning: which mask does each model need? -------------------------------------------------
+
+MASK_KINDS = ("causal", "padding", "none")
+_MASKS = {"A": "causal", "B": "padding", "C": "none"}     # the answer of 11's mask exercise
+_LOOK_FOR_MASK = {
+    "causal": "a model trained to predict the next token at every position must not see that token: without the causal "
+              "mask, position t reads position t + 1 and copies the answer",
+    "padding": "the padding zeros are not text: without a padding mask every real token also attends to them, so the "
+               "same review gets a different representation when padded to another length; order itself is no leak "
+               "for a classifier, it may read the whole review in both directions",
+    "none": "a masked-language model hides the answer in its input (the [MASK] token) rather than with an attention "
+            "mask, so it may read both sides of the gap: that is what makes it bidirectional; windows of equal length "
+            "have no padding",
+}
+
+
+def name_the_masks() -> dict[str, str]:
+    """The answer of 11's mask exercise: model label -> the attention mask it needs. Introduced in 11."""
+    return dict(_MASKS)
+
+
+REFERENCES = REFERENCES + (name_the_masks,)
+
+
+def check_name_the_masks(name_the_masks: Callable[[], dict]) -> CheckResult:
+    """Check the learner's choice of attention mask for 11's three models A–C (label -> one of ``MASK_KINDS``).
+    Introduced in 11."""
+    return _check_labels("check_name_the_masks", name_the_masks, _MASKS, MASK_KINDS, "mask", _LOOK_FOR_MASK,
+                         "all three right: the causal mask hides the future, the padding mask hides what is not text, "
+                         "and a masked-language model needs neither")
