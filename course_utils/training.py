@@ -1,5 +1,6 @@
 """Training helpers: ``compact_log()`` prints a few lines instead of one per epoch (introduced in 04);
-``time_budget()`` stops training after a number of seconds (introduced in 11);
+``time_budget()`` stops training after a number of seconds and ``release_memory()`` hands freed memory back
+(both introduced in 11);
 ``restart()`` trains a compiled model again from a new random start without tracing it again and
 ``forget_traced_functions()`` frees a trained model's traced graphs (both introduced in 03)."""
 from __future__ import annotations
@@ -117,6 +118,25 @@ def restart(model: Any, fresh: Any) -> None:
             variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
 
 
+def release_memory() -> bool:
+    """Collect garbage and hand the memory that freed objects leave behind back to the operating system.
+    Introduced in 11.
+
+    Python and TensorFlow keep freed memory for reuse, so a notebook's resident memory only grows; after freeing
+    something large (a fitted bag-of-words model's vocabulary, a traced graph) this lowers it, which matters on
+    Binder's 2 GB. Returns True when memory was handed back (glibc's ``malloc_trim``, on Linux), False elsewhere.
+    """
+    import ctypes
+    import ctypes.util
+
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):   # no glibc (macOS, Windows): nothing to hand back this way
+        return False
+
+
 def forget_traced_functions(model: Any) -> None:
     """Drop the training, evaluation and prediction functions Keras traced for ``model``. Introduced in 03.
 
@@ -126,4 +146,4 @@ def forget_traced_functions(model: Any) -> None:
     ``predict`` traces again.
     """
     model.train_function = model.test_function = model.predict_function = None
-    gc.collect()
+    release_memory()

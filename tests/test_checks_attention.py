@@ -417,22 +417,16 @@ def test_positional_encoding_mistakes_differ_from_the_answer_and_each_other():
             assert all(not np.allclose(wrong, other, atol=1e-4) for other in [expected] + wrongs[:index])
 
 
-def test_positional_encoding_that_does_not_refuse_an_odd_depth_fails():
+def test_positional_encoding_need_not_refuse_an_odd_depth():
+    # the exercise asks for the formula only; the notebook's own solution returns the sine column for depth 1
     def no_check(length, depth):
         positions, j = np.arange(length)[:, None], np.arange(depth)
         angles = positions / 10000 ** (2 * (j // 2) / depth)
         return np.where(j % 2 == 0, np.sin(angles), np.cos(angles))
 
-    assert_fails(checks.check_positional_encoding(no_check), "length 4, depth 5 gives an array of shape (4, 5): raise "
-                                                             "ValueError, as depth 5 is odd")
-    returns_none = lambda length, depth: None if depth % 2 else interleaved(length, depth)
-    assert_fails(checks.check_positional_encoding(returns_none), "returned None: raise ValueError instead")
-
-    def asserts(length, depth):
-        assert depth % 2 == 0, "odd depth"
-        return interleaved(length, depth)
-
-    assert_fails(checks.check_positional_encoding(asserts), "raised AssertionError: raise ValueError")
+    assert_passes(checks.check_positional_encoding(no_check))
+    with pytest.raises(ValueError, match="depth 5 is odd"):
+        attention.positional_encoding(4, 5)                     # the reference version still refuses
 
 
 # --- check_name_the_masks ------------------------------------------------------------------------

@@ -127,3 +127,11 @@ def test_time_budget_stops_training_once_the_seconds_are_spent_and_counts_the_st
 def test_time_budget_refuses_a_bad_budget(seconds):
     with pytest.raises(ValueError, match="positive number of seconds"):
         cu.training.time_budget(seconds)
+
+
+def test_release_memory_hands_freed_memory_back_on_linux():
+    import sys
+
+    big = [bytes(100) + bytes([i % 256]) for i in range(200_000)]     # many small objects, then freed
+    del big
+    assert cu.training.release_memory() is (True if sys.platform.startswith("linux") else False)
