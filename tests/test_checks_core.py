@@ -39,7 +39,7 @@ def assert_passes(result):
 def test_the_package_keeps_the_old_names():
     assert course_utils.checks is checks
     assert sorted(CHECKERS) == sorted(name for name in dir(checks) if name.startswith("check_"))
-    assert len(CHECKERS) == 45 and all(callable(getattr(checks, name)) for name in CHECKERS)
+    assert len(CHECKERS) == 46 and all(callable(getattr(checks, name)) for name in CHECKERS)
     assert checks.CheckResult(True, "check_x", "fine").ok and "not attempted" in checks.NOT_ATTEMPTED
 
 

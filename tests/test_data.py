@@ -74,7 +74,7 @@ def test_manifest_lists_every_shipped_file_and_nothing_else():
     on_disk = {p.relative_to(ROOT / "data").as_posix() for p in (ROOT / "data").rglob("*") if p.is_file()}
     assert on_disk - {"MANIFEST.json"} == set(manifest["files"])
     total = sum(entry["bytes"] for entry in manifest["files"].values())
-    assert total < 100e6
+    assert total < 110e6                     # DESIGN.md: data/ under 110 MB, checkpoints included
     for entry in manifest["files"].values():
         dataset = manifest["datasets"][entry["dataset"]]
         assert dataset["source"] and dataset["license"] and dataset["citation"]
