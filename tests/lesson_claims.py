@@ -11,6 +11,9 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
         ("a one-hidden-layer network classifies clothing far above chance (10 %)", "test_accuracy >= 0.75"),
         ("the two-output model's coarse group (3 classes) is easier than the item (10 classes)",
          "two_output_group_accuracy > two_output_item_accuracy"),
+        ("the degree-5 polynomial's error is about the noise's (σ = 0.2)", "0.15 <= regression_rmse <= 0.25"),
+        ("the bandit player learns the better arm from rewards alone, far above a random player's 50 %",
+         "bandit_better_arm_share >= 0.8"),
     ],
     "01_logistic_regression": [
         ("α = 0.2 reaches the minimum of θ² + 0.2", "lr_good_final_distance < 0.01"),
@@ -129,6 +132,10 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
          "bidirectional_gru_val_nats < min(forward_gru_val_nats, rnn_checkpoint_val_nats) - 0.2"),
     ],
     "07_word2vec": [
+        ("the hierarchical softmax's probabilities over the whole vocabulary sum to 1",
+         "abs(hierarchical_softmax_probability_sum - 1) < 1e-6"),
+        ("averaged over the text, the Huffman tree takes fewer decisions than a balanced tree (log2 10,000 = 13.3)",
+         "huffman_mean_decisions < 13.2"),
         ("the 100 most frequent words are between half and 70 % of the novels' words (Zipf)",
          "0.5 <= top_100_share < 0.7"),
         ("word2vec on all 47 novels (trained in full mode, the shipped vectors in quick mode) answers at least 32 % of "

@@ -109,8 +109,9 @@ def test_section_is_a_heading_of_its_notebook(row):
     for quoted in NOTE_HEADING.findall(row["notes"]):
         assert quoted in headings, (f"{where(row)}: the notes name the heading {quoted!r}, which "
                                     f"notebook {notebook} does not have")
-    if row["shown in code or plot"] != "yes":
-        assert row["notes"], f"{where(row)}: says {row['shown in code or plot']!r}, so the notes must say what is missing"
+    assert row["shown in code or plot"] == "yes", (
+        f"{where(row)}: says {row['shown in code or plot']!r}; a written notebook teaches every part of its concepts "
+        "in code or a plot: add the code, or move the row to 'later' with the reason in its notes")
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if notebook_name(r["notebook"]) not in EXISTING],
@@ -120,6 +121,11 @@ def test_rows_for_unwritten_notebooks_say_so(row):
     assert row["section"] == NOT_WRITTEN, (
         f"{where(row)}: notebook {notebook} does not exist in notebooks/, so the section must be "
         f"{NOT_WRITTEN!r}, not {row['section']!r}")
+    if notebook == "later":
+        reason = row["notes"].removeprefix("Later:").strip()
+        assert row["notes"].startswith("Later:") and len(reason.split()) >= 8, (
+            f"{where(row)}: a 'later' row's notes start with 'Later:' and say why the course leaves it out, "
+            f"got {row['notes']!r}")
     written = [name for name in EXISTING if name[:2] == notebook[:2]]
     assert not written, (f"{where(row)}: notebook {written[0]} exists now: put its file name in the notebook "
                          f"column and the heading that teaches the concept in the section column")

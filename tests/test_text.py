@@ -135,3 +135,23 @@ def test_interpolated_ngram_nats_by_hand():
     # (N = 101 characters, V = 3), while "x" after "b" gets half the unigram's (0 + 1) / 104 and a bigram of 0
     mixed = cu.text.interpolated_ngram_nats("ab" * 50 + "c", "abxa", (0.5, 0.5))
     assert mixed == pytest.approx(-(np.log(0.5 * 1 / 104) + np.log(51 / 104)) / 2)
+
+
+def test_word_vocabulary_is_the_vocabulary_adapt_learns():
+    import keras
+    # ties ("beta", "alpha", "gamma" twice each) broken like adapt, punctuation stripped, only ASCII lowered
+    # ("Été" stays "Été", "ÉTÉ" becomes "ÉtÉ"), words past max_tokens - 2 dropped
+    texts = ["Alpha, beta! GAMMA.", "gamma beta alpha", "Été été ÉTÉ", "it's a-b (c) delta", "Delta DELTA zeta"]
+    layer = keras.layers.TextVectorization(8)
+    layer.adapt(texts)
+    vocabulary = cu.text.word_vocabulary(texts, 8)
+    assert layer.get_vocabulary() == ["", "[UNK]"] + vocabulary and len(vocabulary) == 6
+    assert vocabulary[0] == "delta" and {"Été", "été", "ÉtÉ"} <= set(cu.text.word_vocabulary(texts, 30))
+    same = keras.layers.TextVectorization(8, vocabulary=vocabulary)
+    assert (same(texts).numpy() == layer(texts).numpy()).all()
+
+
+@pytest.mark.parametrize("max_tokens", [2, 0, 2.5, "20"])
+def test_word_vocabulary_refuses_no_room_for_words(max_tokens):
+    with pytest.raises(ValueError, match="at least 3"):
+        cu.text.word_vocabulary(["a b"], max_tokens)
