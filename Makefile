@@ -4,7 +4,8 @@
 #   make test    set up .venv (first time only) and run the whole test suite
 # Other targets: execute (re-run notebooks in full mode and store their outputs),
 # bench (time and memory table; STORE=1 also stores the full-mode run like execute), bench-suite (time and count
-# of `make test` in a fresh clone, quoted by the README), student (class handouts:
+# of `make test` in a fresh clone, quoted by the README), workshop (docs/workshop/: schedules and instructor notes
+# from the notebooks and BENCHMARKS; bench rewrites it), student (class handouts:
 # solutions removed, outputs cleared), lab-instructor (JupyterLab on notebooks/, solutions included), data (rebuild data/, keeping the checkpoints),
 # checkpoints (train the shipped models by running their notebooks in full mode; the 05 CNN takes about 10 min),
 # doctor (check the installation and the data files), clean.
@@ -23,7 +24,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 LEARNER_DIR ?= my-course
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab lab-instructor test test-browser check-chromium execute bench bench-suite student data checkpoints doctor clean
+.PHONY: lab lab-instructor test test-browser check-chromium execute bench workshop bench-suite student data checkpoints doctor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); run make PYTHON=python3.11 ...")'
@@ -84,6 +85,9 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py $(if $(filter 1,$(STORE)),--store) $(NOTEBOOKS)
+
+workshop: $(STAMP)
+	$(BIN)/python tools/workshop.py
 
 bench-suite: $(STAMP)
 	$(BIN)/python tools/bench.py --suite

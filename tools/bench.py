@@ -130,6 +130,9 @@ def render(results: list[dict], out: Path) -> str:
             text += (f"| {row['notebook']} | {row['server_peak_mb']} | {row['kernel_peak_mb']} | {total}{flag} | "
                      f"{LAB_MEMORY_LIMIT_MB} | {row['date']} |\n")
     out.write_text(text)
+    if out.resolve() == (ROOT / "BENCHMARKS.md").resolve():   # the workshop kit's schedules quote these times
+        from tools import workshop
+        workshop.main([])
     return text
 
 
