@@ -30,6 +30,19 @@ def test_benchmark_rows_measured_the_current_code(path):
                 f"run make bench NOTEBOOKS=notebooks/{path.name}")
 
 
+def test_the_whole_course_runs_within_its_budget_in_full_mode():
+    rows = [full_row(path) for path in NOTEBOOKS]
+    total = sum(row["wall_s"] for row in rows)
+    slowest = sorted(rows, key=lambda row: -row["wall_s"])[:3]
+    assert total <= bench.COURSE_FULL_BUDGET_S, (
+        f"the {len(rows)} notebooks take {total / 60:.1f} min in full mode together, over the course's "
+        f"{bench.COURSE_FULL_BUDGET_S // 60} min; the slowest: "
+        + ", ".join(f"{row['notebook']} {row['wall_s']:.0f} s" for row in slowest))
+    heavy = [f"{row['notebook']} {row['peak_rss_mb']} MB" for row in ROWS
+             if row["mode"] in ("full", "quick") and row["peak_rss_mb"] > 2048]
+    assert not heavy, f"over 2 GB of memory: {heavy}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_lessons_hold_in_full_mode(path):
     broken = lesson_claims.check(path.stem, full_row(path)["records"])
