@@ -12,6 +12,7 @@
 # test-browser: the course in headless Chromium in JupyterLab (tests_browser/; needs Debian's chromium package):
 # every notebook opens cleanly and runs in quick mode within Binder's memory, and every explorer answers the mouse
 # and the keyboard (STORE=1 records the memory in BENCHMARKS).
+# test-hub: a JupyterHub on 127.0.0.1 with two learners, a quick-mode notebook run in each (tests_hub/; needs Node.js).
 # GPU=1 installs tensorflow[and-cuda] instead of the CPU-only build (Linux with an NVIDIA GPU).
 
 PYTHON ?= python3
@@ -24,7 +25,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 LEARNER_DIR ?= my-course
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab lab-instructor test test-browser check-chromium execute bench workshop bench-suite student data checkpoints doctor clean
+.PHONY: lab lab-instructor test test-browser test-hub check-chromium execute bench workshop bench-suite student data checkpoints doctor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); run make PYTHON=python3.11 ...")'
@@ -79,6 +80,27 @@ test-browser: check-chromium $(STAMP) $(SETTINGS) $(TEST_STAMP)
 ifeq ($(STORE),1)
 	$(BIN)/python tools/bench.py --lab-memory build/browser/memory.json
 endif
+
+# A local JupyterHub with two learners (tests_hub/): JupyterHub into .venv, configurable-http-proxy from npm into
+# build/hub/. Node.js is installed with apt-get where it is missing and this runs as root; otherwise the target
+# says that it skipped the test, and why.
+HUB_STAMP   := build/hub/.installed
+CHP_VERSION := 5.3.0
+
+$(HUB_STAMP): requirements-hub.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-hub.txt
+	mkdir -p build/hub
+	npm install --silent --no-audit --no-fund --prefix build/hub configurable-http-proxy@$(CHP_VERSION)
+	touch $@
+
+test-hub: $(STAMP) $(TEST_STAMP)
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get install -y -q nodejs npm >/dev/null; fi
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(HUB_STAMP) && $(BIN)/python -m pytest -v tests_hub; \
+	else \
+		echo "make test-hub skipped: Node.js and npm are missing (configurable-http-proxy needs them): sudo apt-get install -y nodejs npm"; \
+	fi
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py --inplace $(NOTEBOOKS)
