@@ -13,6 +13,8 @@
 # every notebook opens cleanly and runs in quick mode within Binder's memory, and every explorer answers the mouse
 # and the keyboard (STORE=1 records the memory in BENCHMARKS).
 # test-hub: a JupyterHub on 127.0.0.1 with two learners, a quick-mode notebook run in each (tests_hub/; needs Node.js).
+# test-grading: nbgrader generates one notebook's assignment and autogrades a solved and an untouched copy;
+# nbgrader writes the course as an nbgrader course directory in build/nbgrader/.
 # GPU=1 installs tensorflow[and-cuda] instead of the CPU-only build (Linux with an NVIDIA GPU).
 
 PYTHON ?= python3
@@ -25,7 +27,7 @@ NOTEBOOKS ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 LEARNER_DIR ?= my-course
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: lab lab-instructor test test-browser test-hub check-chromium execute bench workshop bench-suite student data checkpoints doctor clean
+.PHONY: lab lab-instructor test test-browser test-hub test-grading nbgrader check-chromium execute bench workshop bench-suite student data checkpoints doctor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 10) else "Python 3.10 or newer is needed (3.11 recommended); run make PYTHON=python3.11 ...")'
@@ -101,6 +103,23 @@ test-hub: $(STAMP) $(TEST_STAMP)
 	else \
 		echo "make test-hub skipped: Node.js and npm are missing (configurable-http-proxy needs them): sudo apt-get install -y nodejs npm"; \
 	fi
+
+# nbgrader (tests_grading/): the course directory from tools/nbgrader_course.py, graded by nbgrader installed with
+# the course's packages in build/grading/venv (not in .venv: learners do not need nbgrader's JupyterLab extensions).
+GRADING_VENV  := build/grading/venv
+GRADING_STAMP := $(GRADING_VENV)/.installed
+
+$(GRADING_STAMP): requirements.txt requirements-grading.txt pyproject.toml
+	test -x $(GRADING_VENV)/bin/python || $(PYTHON) -m venv $(GRADING_VENV)
+	$(GRADING_VENV)/bin/python -m pip install --quiet -r requirements.txt -r requirements-grading.txt
+	$(GRADING_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+nbgrader: $(STAMP)
+	$(BIN)/python tools/nbgrader_course.py --out build/nbgrader $(NOTEBOOKS)
+
+test-grading: $(STAMP) $(TEST_STAMP) $(GRADING_STAMP)
+	$(BIN)/python -m pytest -v tests_grading
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute.py --inplace $(NOTEBOOKS)

@@ -50,6 +50,11 @@ def test_the_checkers_diagnoses_are_read_from_their_source():
     assert any("kernel is flipped" in m for m in found["check_conv2d"])
     used = {c for notebook in parsed() for e in notebook.exercises for c in e.checks}
     assert used <= set(found), f"checkers the notebooks call but tools/workshop.py cannot find: {used - set(found)}"
+    silent = sorted(c for c in used if not found[c])
+    assert not silent, f"the instructor notes find no mistake named by {silent}: where do their messages live?"
+    assert any("ReLU zeroes half the inputs" in m for m in found["check_he_std"])          # a (formula, message) list
+    assert any("labels are swapped" in m for m in found["check_discriminator_step"])      # a shared helper's message
+    assert any("position t reads position t + 1" in m for m in found["check_name_the_masks"])   # a hint dictionary
 
 
 def test_the_schedules_fit_their_days_and_keep_their_titles():

@@ -133,32 +133,55 @@ def _render(node: ast.AST) -> str | None:
     return None
 
 
+def _messages(function: ast.FunctionDef, hints: dict[str, list[ast.AST]]) -> list[str]:
+    """What one function of a checker module says of a wrong answer: its _Fail messages, the hints it passes,
+    the (test, message) pairs it lists and the explanations it looks up in a module-level dict."""
+    messages: list[str] = []
+    for node in ast.walk(function):
+        candidates: list[ast.AST] = []
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):   # _REASONS[answer]
+            candidates += hints.get(node.value.id, [])
+        elif isinstance(node, ast.Tuple) and node.elts and isinstance(node.elts[0], ast.Lambda):
+            candidates += node.elts[1:]                                          # (wrong formula, what it is)
+        elif isinstance(node, ast.Call):
+            called = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            candidates += list(node.args) if called == "_Fail" else []
+            candidates += [k.value for k in node.keywords if k.arg in ("hint", "why")]
+            if called == "_check_labels" and len(node.args) > 5 and isinstance(node.args[5], ast.Name):
+                candidates += hints.get(node.args[5].id, [])                     # what to look for, per answer
+        for candidate in candidates:
+            text = _render(candidate)
+            if text is None:
+                continue
+            # the explanation after the case's numbers: "(…, …) -> …: you counted the weights ..."
+            head, _, tail = text.partition(": ")
+            if tail and len(re.findall(r"[a-zA-Z]{3,}", head)) < 2:
+                text = tail
+            text = text.strip()
+            if len(re.findall(r"[a-zA-Z]{3,}", text.replace("…", ""))) >= 4 and text not in messages:
+                messages.append(text)
+    return messages
+
+
 def diagnoses() -> dict[str, list[str]]:
-    """checker name -> the mistakes it names when it fails, read from its source (the _Fail messages and hints)."""
+    """checker name -> the mistakes it names when it fails, read from its source and from the module's own
+    helpers that it calls (e.g. one step check shared by two checkers)."""
     found: dict[str, list[str]] = {}
     for path in sorted((ROOT / "course_utils" / "checks").glob("*.py")):
-        for function in ast.parse(path.read_text(encoding="utf-8")).body:
-            if not (isinstance(function, ast.FunctionDef) and function.name.startswith("check_")):
+        module = ast.parse(path.read_text(encoding="utf-8"))
+        hints = {node.targets[0].id: list(node.value.values) for node in module.body
+                 if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                 and isinstance(node.value, ast.Dict)}
+        functions = {f.name: f for f in module.body if isinstance(f, ast.FunctionDef)}
+        for name, function in functions.items():
+            if not name.startswith("check_"):
                 continue
-            messages = []
-            for node in ast.walk(function):
-                if not isinstance(node, ast.Call):
-                    continue
-                called = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                candidates = list(node.args) if called == "_Fail" else []
-                candidates += [k.value for k in node.keywords if k.arg in ("hint", "why")]
-                for candidate in candidates:
-                    text = _render(candidate)
-                    if text is None:
-                        continue
-                    # the explanation after the case's numbers: "(…, …) -> …: you counted the weights ..."
-                    head, _, tail = text.partition(": ")
-                    if tail and len(re.findall(r"[a-zA-Z]{3,}", head)) < 2:
-                        text = tail
-                    text = text.strip()
-                    if len(re.findall(r"[a-zA-Z]{3,}", text.replace("…", ""))) >= 3 and text not in messages:
-                        messages.append(text)
-            found[function.name] = sorted(messages, key=lambda m: m.count("…"))   # the most specific first
+            messages = _messages(function, hints)
+            helpers = {n.func.id for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                       and n.func.id.startswith("_") and n.func.id in functions}
+            for helper in sorted(helpers):
+                messages += [m for m in _messages(functions[helper], hints) if m not in messages]
+            found[name] = sorted(messages, key=lambda m: m.count("…"))   # the most specific first
     return found
 
 
@@ -252,9 +275,7 @@ def kit() -> dict[str, str]:
                   "says when it fails) |", "|---|---|---|---|"]
         for exercise in notebook.exercises:
             stuck = [m for c in exercise.checks for m in found.get(c, [])]
-            said = "; ".join(f"“{m}”" for m in stuck[:4]) if stuck else (
-                "a reasoning exercise: the check says how many answers are right, not which; let pairs argue "
-                "before anyone opens the solution")
+            said = "; ".join(f"“{m}”" for m in stuck[:4]) if stuck else "(the check names no particular mistake)"
             lines.append(f"| {exercise.title} | {'in class' if exercise.in_class else 'at home'} | "
                          f"{', '.join(f'`{c}`' for c in exercise.checks)} | {said.replace('|', '∣')} |")
         lines += ["", "## On the projector", "",
