@@ -30,7 +30,7 @@ GRADING_BIN = ROOT / "build" / "grading" / "venv" / "bin"
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     if not (GRADING_BIN / "nbgrader").exists():
         pytest.skip("build/grading/venv has no nbgrader: run the tests with `make test-grading`, which installs it")
-    env = dict(os.environ, COURSE_QUICK="1")
+    env = dict(os.environ, COURSE_QUICK="1", PATH=f"{GRADING_BIN}{os.pathsep}{os.environ['PATH']}")   # its alembic
     result = subprocess.run([str(GRADING_BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True,
                             text=True, timeout=900)
     assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
