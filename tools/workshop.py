@@ -86,8 +86,10 @@ def first_sentence(text: str) -> str:
     text = re.sub(r"<!--.*?-->", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
     text = " ".join(text.replace("**", "").split())
-    match = re.match(r"(.+?[.!?:])(\s|$)", text)
-    sentence = match.group(1) if match else text
+    sentences = re.findall(r".+?[.!?:](?=\s|$)", text) or [text]
+    sentence = sentences[0]
+    if len(sentence.split()) < 6 and len(sentences) > 1:      # a heading-like fragment: add the next sentence
+        sentence = f"{sentence} {sentences[1].strip()}"
     sentence = sentence[:-1] + "." if sentence.endswith(":") else sentence
     return sentence if len(sentence) <= 220 else sentence[:217].rsplit(" ", 1)[0] + " …"
 
