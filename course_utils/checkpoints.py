@@ -70,6 +70,8 @@ def load_checkpoint(name: str, *, verbose: bool = True) -> Any:
     path = verify(info["file"], rebuild=REBUILD)
     import keras
 
+    from . import layers  # noqa: F401 (registers the course's own layers, e.g. TokenAndPosition, for Keras to rebuild)
+
     reader = "NumPy" if info["file"].endswith(".npz") else f"Keras {keras.__version__}"
     try:
         model = _word_vectors(path) if reader == "NumPy" else _in_float32(keras.saving.load_model(path, compile=False))

@@ -328,3 +328,15 @@ def test_builder_trains_checkpoints_of_one_notebook_in_one_run_and_saves_each(tm
         assert f"{spec['model']}.get_weights()" in source and str(out) in source and "float16" in source
     with pytest.raises(SystemExit, match="from one notebook"):
         build_checkpoints.training_run(specs[0], outs[0], also=((build_checkpoints.CHECKPOINTS["char_rnn"], outs[1]),))
+
+
+def test_a_checkpoint_with_the_course_s_own_layer_loads_in_a_fresh_process():
+    # char_transformer holds a TokenAndPosition layer; a learner's kernel may load it before anything imports
+    # course_utils.layers, so load_checkpoint must register the course's layers itself
+    import subprocess
+    import sys
+    code = ("import course_utils as cu, sys; m = cu.load_checkpoint('char_transformer'); "
+            "sys.exit('course_utils.layers' not in sys.modules or m.get_layer('embedding').__class__.__name__ != "
+            "'TokenAndPosition')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
