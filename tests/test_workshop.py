@@ -1,6 +1,9 @@
 """The workshop kit (docs/workshop/, tools/workshop.py): up to date, and schedules that keep their promises."""
 from __future__ import annotations
 
+import functools
+import json
+
 import pytest
 
 from tools import workshop
@@ -24,11 +27,12 @@ def test_the_readme_links_the_kit():
     assert "docs/workshop/README.md" in (workshop.ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def parsed() -> list[workshop.Notebook]:
-    import json
+@functools.lru_cache(maxsize=1)
+def parsed() -> tuple[workshop.Notebook, ...]:
+    """Every notebook as the kit reads it, parsed once for the module's tests."""
     rows = {(r["notebook"], r["mode"]): r
             for r in json.loads((workshop.ROOT / "BENCHMARKS.json").read_text(encoding="utf-8"))}
-    return [workshop.parse_notebook(path, rows) for path in notebooks()]
+    return tuple(workshop.parse_notebook(path, rows) for path in notebooks())
 
 
 def test_every_exercise_is_in_its_notes_in_class_or_at_home(kit):

@@ -13,6 +13,7 @@ here is JupyterHub's (a learner's token opens only their own server), not the op
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import socket
 import subprocess
@@ -91,7 +92,6 @@ def hub(tmp_path_factory):
         pytest.skip(f"{PROXY.relative_to(ROOT)} is missing: run the tests with `make test-hub`, which installs it")
     folder = tmp_path_factory.mktemp("hub")
     token, port = secrets.token_hex(32), free_port()
-    import os
     root_flag = ["--allow-root"] if os.geteuid() == 0 else []
     (folder / "jupyterhub_config.py").write_text(CONFIG.format(
         port=port, hub_port=free_port(), proxy_api_port=free_port(), proxy=str(PROXY), folder=folder,

@@ -28,7 +28,6 @@ COURSE_ID = "deep-learning-course"
 CONFIG = f'''# nbgrader's settings for the course, written by tools/nbgrader_course.py.
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "{COURSE_ID}"
-c.CourseDirectory.root = __file__.rsplit("/", 1)[0]
 c.Execute.timeout = 900          # seconds per cell: a full-mode training cell takes minutes (quick mode: seconds)
 c.Execute.allow_errors = True    # a failed exercise costs its points, not the rest of the notebook
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
