@@ -2,7 +2,8 @@
 ``time_budget()`` stops training after a number of seconds and ``release_memory()`` hands freed memory back
 (both introduced in 11);
 ``restart()`` trains a compiled model again from a new random start without tracing it again and
-``forget_traced_functions()`` frees a trained model's traced graphs (both introduced in 03)."""
+``forget_traced_functions()`` frees a trained model's traced graphs (both introduced in 03); ``batches()`` feeds
+small arrays to ``fit`` at less cost per epoch (introduced in 04)."""
 from __future__ import annotations
 
 import gc
@@ -82,6 +83,39 @@ def time_budget(seconds: float) -> Any:
             self.epoch_seconds.append(time.perf_counter() - self._start)
 
     return TimeBudget()
+
+
+def batches(x: Any, y: Any, batch_size: int, shuffle: bool = False) -> Any:
+    """The arrays ``x`` and ``y`` as a ``tf.data.Dataset`` of batches, kept in memory. Introduced in 04.
+
+    ``model.fit(batches(x, y, 64, shuffle=True), ...)`` trains on the same batches as ``model.fit(x, y,
+    batch_size=64)``: every epoch sees every example once, in a new random order (drawn from the seed that
+    ``cu.reseed`` set). Given arrays, Keras prepares them again at the start of every epoch; for the small models
+    on a few thousand examples that costs about as much as the training steps themselves, and a dataset prepared
+    once halves the time of a 25-epoch run on a CPU. On tens of thousands of examples plain arrays are faster
+    (shuffling every example costs more than Keras' preparation) and use less memory. Use ``shuffle=False``
+    (the default) for validation data.
+
+    Raises
+    ------
+    ValueError
+        When ``x`` and ``y`` hold different numbers of examples, or ``batch_size`` is not a positive integer.
+    """
+    import warnings
+
+    import tensorflow as tf
+
+    # fit's default shuffle=True does not apply to a dataset (this one shuffles itself): no warning about it
+    warnings.filterwarnings("ignore", message="`shuffle=True` was passed, but will be ignored", category=UserWarning)
+    if len(x) != len(y):
+        raise ValueError(f"batches(x, y, ...): x has {len(x):,} examples and y {len(y):,}; pass the images and the "
+                         "labels of one set.")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batches(..., batch_size={batch_size!r}): the batch size must be a positive integer.")
+    data = tf.data.Dataset.from_tensor_slices((x, y)).cache()
+    if shuffle:
+        data = data.shuffle(len(x), reshuffle_each_iteration=True)
+    return data.batch(batch_size).prefetch(1)
 
 
 def restart(model: Any, fresh: Any) -> None:

@@ -135,3 +135,31 @@ def test_release_memory_hands_freed_memory_back_on_linux():
     big = [bytes(100) + bytes([i % 256]) for i in range(200_000)]     # many small objects, then freed
     del big
     assert cu.training.release_memory() is (True if sys.platform.startswith("linux") else False)
+
+
+def test_batches_gives_every_example_once_per_epoch_in_a_new_order_repeatable_from_the_seed():
+    x = np.arange(10, dtype="float32").reshape(10, 1)
+    y = np.arange(10) * 10
+
+    def epochs(seed, shuffle=True):
+        cu.reseed(seed)
+        data = cu.batches(x, y, 4, shuffle=shuffle)
+        return [np.concatenate([xb.numpy()[:, 0] for xb, _ in data]) for _ in range(3)], data
+
+    (first, second, third), data = epochs(0)
+    assert [len(b[0]) for b in data] == [4, 4, 2]                        # batches of 4, the last one smaller
+    for order in (first, second, third):
+        assert sorted(order) == list(range(10))                         # each example once per epoch
+    assert not (np.array_equal(first, second) and np.array_equal(second, third))   # a new order each epoch
+    for xb, yb in data:
+        np.testing.assert_array_equal(yb.numpy(), 10 * xb.numpy()[:, 0])   # labels stay with their examples
+    np.testing.assert_array_equal(epochs(0)[0][0], first)                # the same seed, the same order
+    assert epochs(0, shuffle=False)[0][0].tolist() == list(range(10))   # validation data keeps its order
+
+
+def test_batches_refuses_mismatched_arrays_and_a_bad_batch_size():
+    with pytest.raises(ValueError, match="x has 3 examples and y 2"):
+        cu.batches(np.zeros((3, 1)), np.zeros(2), 2)
+    for size in (0, 2.5):
+        with pytest.raises(ValueError, match="positive integer"):
+            cu.batches(np.zeros((3, 1)), np.zeros(3), size)
