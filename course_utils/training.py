@@ -88,11 +88,11 @@ def time_budget(seconds: float) -> Any:
 def batches(x: Any, y: Any, batch_size: int, shuffle: bool = False) -> Any:
     """The arrays ``x`` and ``y`` as a ``tf.data.Dataset`` of batches, kept in memory. Introduced in 04.
 
-    ``model.fit(batches(x, y, 64, shuffle=True), ...)`` trains on the same batches as ``model.fit(x, y,
-    batch_size=64)``: every epoch sees every example once, in a new random order (drawn from the seed that
-    ``cu.reseed`` set). Given arrays, Keras prepares them again at the start of every epoch; for the small models
-    on a few thousand examples that costs about as much as the training steps themselves, and a dataset prepared
-    once halves the time of a 25-epoch run on a CPU. On tens of thousands of examples plain arrays are faster
+    ``model.fit(batches(x, y, 64, shuffle=True), ...)`` trains as ``model.fit(x, y, batch_size=64)`` does: every
+    epoch sees every example once, in a new random order (drawn from the seed that ``cu.reseed`` set). Given
+    arrays, Keras prepares them again at the start of every epoch; for small models on a few thousand examples
+    that costs about as much as the training steps themselves, and a dataset prepared once takes about 40 % off
+    a 25-epoch run on a CPU (measured on 1,000 images: 3.6 s against 2.1 s). On tens of thousands of examples plain arrays are faster
     (shuffling every example costs more than Keras' preparation) and use less memory. Use ``shuffle=False``
     (the default) for validation data.
 

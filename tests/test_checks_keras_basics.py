@@ -100,9 +100,9 @@ def test_two_input_model_without_a_dense_layer_before_the_concatenation_fails():
 
 
 def test_two_input_model_that_adds_instead_of_concatenating_fails():
-    def added():                                        # Add needs equal widths: a Dense(2) on the image,
-        image, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))   # linear: two ReLU units are both
-        features = layers.Dense(2)(layers.Flatten()(image))                     # dead on 1 draw in 4
+    def added():   # Add needs equal widths: a Dense(2) on the image, linear (two ReLU units were both dead on
+        image, extra = keras.Input(shape=(28, 28)), keras.Input(shape=(2,))   # 6 of 40 draws: the image unused)
+        features = layers.Dense(2)(layers.Flatten()(image))
         merged = layers.Add()([features, extra])
         return keras.Model([image, extra], layers.Dense(10, activation="softmax")(merged))
 
