@@ -173,13 +173,25 @@ def _parse_idx(raw: bytes, rel: str) -> np.ndarray:
     return values.reshape(shape)
 
 
+def _read_idx(rel: str) -> np.ndarray:
+    """The IDX file data/<rel>, verified at every call, decompressed once per version of the file (read-only)."""
+    path = verify(rel)
+    stat = path.stat()
+    return _decompressed_idx(rel, str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _decompressed_idx(rel: str, path: str, size: int, mtime_ns: int) -> np.ndarray:
+    # keyed on the file's path, size and time: a file changed since is read again. Sharing is safe because the
+    # arrays are read-only (np.frombuffer on bytes); decompressing Fashion-MNIST takes about 1.5 s
+    return _parse_idx(_read_xz(rel), rel)
+
+
 def _load_idx_dataset(folder: str) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     splits = []
     for prefix in ("train", "t10k"):
-        images_rel = f"{folder}/{prefix}-images-idx3-ubyte.xz"
-        labels_rel = f"{folder}/{prefix}-labels-idx1-ubyte.xz"
-        images = _parse_idx(_read_xz(images_rel), images_rel)
-        labels = _parse_idx(_read_xz(labels_rel), labels_rel)
+        images = _read_idx(f"{folder}/{prefix}-images-idx3-ubyte.xz")
+        labels = _read_idx(f"{folder}/{prefix}-labels-idx1-ubyte.xz")
         splits.append((images, labels))
     return splits[0], splits[1]
 

@@ -27,6 +27,25 @@ def test_idx_loaders_shapes_and_dtypes(loader):
     assert np.bincount(y_test).min() > 800   # every class present in the test split
 
 
+def test_idx_loader_decompresses_once_and_still_refuses_a_file_altered_since():
+    first, second = cu.load_mnist(), cu.load_mnist()
+    assert first[0][0] is second[0][0]              # the decompressed arrays are shared between calls ...
+    assert not first[0][0].flags.writeable          # ... which is safe because nobody can change them in place
+    with pytest.raises(ValueError, match="read-only"):
+        first[0][0][0, 0, 0] = 1
+
+
+def test_idx_file_altered_after_a_first_load_is_refused(data_copy):
+    rel = "mnist/t10k-labels-idx1-ubyte.xz"
+    folder = data_copy(*[f"mnist/{p}-{k}.xz" for p in ("train", "t10k") for k in ("images-idx3-ubyte", "labels-idx1-ubyte")])
+    cu.load_mnist()   # decompressed and kept
+    raw = bytearray((folder / rel).read_bytes())
+    raw[100] ^= 0xFF
+    (folder / rel).write_bytes(bytes(raw))
+    with pytest.raises(cu.DataFileError, match="t10k-labels-idx1-ubyte.xz is altered"):
+        cu.load_mnist()
+
+
 def test_fashion_mnist_class_names():
     assert len(cu.FASHION_MNIST_CLASSES) == 10 and cu.FASHION_MNIST_CLASSES[9] == "Ankle boot"
 
