@@ -43,6 +43,32 @@ def _word_vectors(path: Any) -> Any:
     return keyed
 
 
+def _recorded_runs(path: Any) -> dict[str, dict[str, Any]]:
+    """Training runs from a ``.npz`` of ``<label>_d_loss``, ``<label>_g_loss``, ``<label>_step`` and ``<label>_samples``
+    (bytes 0-255): label -> {"d_loss": [...], "g_loss": [...], "snapshots": {step: float32 images in [-1, 1]}}."""
+    import numpy as np
+
+    runs: dict[str, dict[str, Any]] = {}
+    with np.load(path, allow_pickle=False) as stored:
+        for label in sorted({key.rsplit("_", 2)[0] for key in stored.files if key.endswith("_step")}):
+            samples = stored[f"{label}_samples"]
+            if samples.dtype != np.uint8 or samples.ndim != 4:
+                raise ValueError(f"run {label}'s samples are {samples.dtype} of shape {samples.shape}")
+            runs[label] = {"d_loss": stored[f"{label}_d_loss"].tolist(), "g_loss": stored[f"{label}_g_loss"].tolist(),
+                           "snapshots": {int(stored[f"{label}_step"]): samples.astype(np.float32) / 127.5 - 1.0}}
+    if not runs:
+        raise ValueError("no recorded run in the file")
+    return runs
+
+
+def _read_npz(path: Any) -> Any:
+    import numpy as np
+
+    with np.load(path, allow_pickle=False) as stored:
+        words = "words" in stored.files
+    return _word_vectors(path) if words else _recorded_runs(path)
+
+
 def _in_float32(model: Any) -> Any:
     """``model`` itself, or, when its weights are stored in float16 (half the bytes), the same layers in float32."""
     if all(str(weight.dtype) != "float16" for weight in model.weights):
@@ -55,7 +81,8 @@ def _in_float32(model: Any) -> Any:
 
 def load_checkpoint(name: str, *, verbose: bool = True) -> Any:
     """Load a shipped checkpoint after checking its sha256: an uncompiled ``keras.Model`` (computing in float32, also
-    when its weights are stored in float16), or, for word vectors (a ``.npz`` file), gensim ``KeyedVectors``.
+    when its weights are stored in float16); for word vectors (a ``.npz`` file), gensim ``KeyedVectors``; for
+    recorded training runs (a ``.npz`` file, notebook 08), a dict label -> {"d_loss", "g_loss", "snapshots"}.
 
     With ``verbose`` one line says where the model comes from and what it reached.
 
@@ -74,7 +101,7 @@ def load_checkpoint(name: str, *, verbose: bool = True) -> Any:
 
     reader = "NumPy" if info["file"].endswith(".npz") else f"Keras {keras.__version__}"
     try:
-        model = _word_vectors(path) if reader == "NumPy" else _in_float32(keras.saving.load_model(path, compile=False))
+        model = _read_npz(path) if reader == "NumPy" else _in_float32(keras.saving.load_model(path, compile=False))
     except Exception as error:  # noqa: BLE001 (any failure to read the file means the same to a learner)
         raise DataFileError(f"data/{info['file']} cannot be read by {reader} ({_reason(error)}): "
                             f"rebuild it with `{REBUILD}`.") from error

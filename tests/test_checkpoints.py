@@ -100,15 +100,23 @@ def review_accuracy(model) -> float:
     return float(np.mean((model.predict(ids, batch_size=500, verbose=0)[:, 0] > 0) == y_test))
 
 
+def collapse_variety(runs) -> float:
+    """Variety of run A's samples at its last step, as notebook 08 measures it: the standard deviation of each pixel
+    across the samples, averaged over pixels."""
+    (images,) = runs["A"]["snapshots"].values()
+    return float(images.std(axis=0).mean())
+
+
 EVALUATE = {"fashion_cnn": fashion_cnn_accuracy, "gap_cnn": fashion_cnn_accuracy,   # each metric measured again
             "char_rnn": shakespeare_nats, "novel_vectors": analogy_accuracy, "membrane_unet": membrane_dice,
             "mnist_judge": judge_accuracy, "mnist_gan": gan_confident_share, "char_transformer": shakespeare_nats_64,
-            "char_gru": shakespeare_nats_64, "review_transformer": review_accuracy}
+            "char_gru": shakespeare_nats_64, "review_transformer": review_accuracy, "gan_short_runs": collapse_variety}
 TOLERANCE = {"novel_vectors": 0.005,   # shipped as float16: a few of thousands of answers may change
              "membrane_unet": 0.001,   # likewise: a few of the 1.3 million pixels may change side
              "mnist_gan": 0.01,        # float16 weights, scored by the shipped judge: 10 of 1,000 samples may change
              "char_transformer": 0.002, "char_gru": 0.002,    # float16 weights: the nats move in the third decimal
-             "review_transformer": 0.002}                      # float16 weights: 50 of 25,000 reviews may change
+             "review_transformer": 0.002,                      # float16 weights: 50 of 25,000 reviews may change
+             "gan_short_runs": 0.002}  # samples stored as bytes: each pixel moves by at most 1/255 of the range
 
 
 def test_every_checkpoint_the_builder_makes_is_shipped_and_can_be_evaluated():
@@ -263,6 +271,29 @@ def test_builder_keeps_the_training_history_and_refuses_a_run_without_one(tmp_pa
     build_checkpoints.history_path(out).unlink()
     with pytest.raises(SystemExit, match="left no training history for char_rnn"):
         build_checkpoints.manifest_entries("char_rnn", spec, out, records)
+
+
+def test_recorded_runs_are_saved_as_bytes_and_load_back_within_a_byte(tmp_path, monkeypatch, edit_manifest):
+    spec = dict(build_checkpoints.CHECKPOINTS["gan_short_runs"])
+    rng = np.random.default_rng(0)
+    runs = {label: {"d_loss": [1.3, 1.2, 1.4], "g_loss": [0.7, 0.8, 0.6],
+                    "snapshots": {3: np.tanh(rng.standard_normal((5, 28, 28, 1))).astype("float32")}} for label in "AB"}
+    rel = "checkpoints/runs.npz"
+    (tmp_path / "checkpoints").mkdir()
+    exec(build_checkpoints.save_source(spec, tmp_path / rel), {"short_logs": runs})
+    ship(tmp_path, rel, "runs", "mnist", "08_gan", monkeypatch)
+    loaded = cu.load_checkpoint("runs", verbose=False)
+    assert sorted(loaded) == ["A", "B"] and loaded["A"]["d_loss"] == pytest.approx([1.3, 1.2, 1.4])
+    assert loaded["B"]["g_loss"] == pytest.approx([0.7, 0.8, 0.6]) and list(loaded["A"]["snapshots"]) == [3]
+    for label in "AB":
+        stored = loaded[label]["snapshots"][3]
+        assert stored.dtype == np.float32 and stored.shape == (5, 28, 28, 1)
+        assert np.abs(stored - runs[label]["snapshots"][3]).max() <= 1 / 127.5   # within a byte of [-1, 1]
+    with np.load(tmp_path / rel) as saved:
+        assert saved["A_samples"].dtype == np.uint8
+    make_unreadable(tmp_path / rel, edit_manifest)
+    with pytest.raises(cu.DataFileError, match=r"runs.npz cannot be read by NumPy .*make checkpoints"):
+        cu.load_checkpoint("runs")
 
 
 @pytest.fixture

@@ -88,6 +88,21 @@ CHECKPOINTS = {
         "evaluated_on": "1,000 samples from fixed noise, scored by the notebook's judge: the share it classifies "
                         "with p >= 0.9",
     },
+    "gan_short_runs": {
+        "notebook": "08_gan",
+        "model": "short_logs",                 # not a model: the three recorded runs of section 6 (losses, samples)
+        "runs": True,
+        "switch": "LOAD_SHIPPED_SHORT_RUNS",
+        "metric": "collapse_variety",
+        "seconds": "short_runs_seconds",
+        "dataset": "mnist",
+        "describes": "the three short DCGAN runs of notebook 08, section 6 (A: the discriminator frozen halfway, "
+                     "B: the discriminator at 10x the learning rate, C: the healthy main run), 600 steps each on "
+                     "the 60,000 MNIST training digits: their losses per step and their 1,000 samples of the fixed "
+                     "noise at the last step (as bytes)",
+        "evaluated_on": "run A's 1,000 samples: the standard deviation of each pixel across them, averaged over "
+                        "pixels (variety)",
+    },
     "membrane_unet": {
         "notebook": "09_unet_segmentation",
         "model": "unet",
@@ -191,7 +206,15 @@ def training_run(spec: dict, out: Path, also: tuple[tuple[dict, Path], ...] = ()
 def save_source(spec: dict, out: Path) -> str:
     """The cell that saves the model of ``spec`` (and its training history, when it has one) to ``out``."""
     model = spec["model"]
-    if "keep" in spec:   # word vectors: the most frequent words, as float16, with numpy
+    if spec.get("runs"):   # recorded runs: label -> {"d_loss", "g_loss", "snapshots": {step: images in [-1, 1]}}
+        save = (f"import numpy as _np\n_arrays = {{}}\n"
+                f"for _label, _logs in {model}.items():\n"
+                f"    (_step, _images), = _logs['snapshots'].items()\n"
+                f"    _arrays.update({{f'{{_label}}_d_loss': _np.float32(_logs['d_loss']), "
+                f"f'{{_label}}_g_loss': _np.float32(_logs['g_loss']), f'{{_label}}_step': _np.int64(_step), "
+                f"f'{{_label}}_samples': _np.round((_np.clip(_images, -1, 1) + 1) * 127.5).astype(_np.uint8)}})\n"
+                f"_np.savez_compressed({str(out)!r}, **_arrays)")
+    elif "keep" in spec:   # word vectors: the most frequent words, as float16, with numpy
         save = (f"import numpy as _np\n_np.savez_compressed({str(out)!r}, words=_np.array({model}.index_to_key"
                 f"[:{spec['keep']}]), vectors={model}.vectors[:{spec['keep']}].astype('float16'))")
     elif spec.get("float16"):   # the same layers in float16 (half the bytes); cu.load_checkpoint computes in float32
@@ -223,6 +246,8 @@ def manifest_entries(name: str, spec: dict, path: Path, records: dict[str, float
     if "keep" in spec:
         import gensim
         software = f"gensim {gensim.__version__}"
+    elif spec.get("runs"):
+        software = f"TensorFlow {tf.__version__}, Keras {keras.__version__}, samples stored as bytes"
     else:
         software = f"TensorFlow {tf.__version__}, Keras {keras.__version__}"
     for key in ("metric", "seconds"):
@@ -261,7 +286,8 @@ def main() -> None:
         groups.setdefault(CHECKPOINTS[name]["notebook"], []).append(name)
     for names in groups.values():
         with tempfile.TemporaryDirectory() as tmp:
-            saved = {name: Path(tmp) / f"{name}.{'npz' if 'keep' in CHECKPOINTS[name] else 'keras'}" for name in names}
+            saved = {name: Path(tmp) / f"{name}.{'npz' if {'keep', 'runs'} & set(CHECKPOINTS[name]) else 'keras'}"
+                     for name in names}
             runs = [(CHECKPOINTS[name], saved[name]) for name in names]
             seconds, records = execute(training_run(*runs[0], also=tuple(runs[1:])), ROOT / "notebooks", quick=False,
                                        timeout=args.timeout)
