@@ -62,6 +62,7 @@ def _recorded_runs(path: Any) -> dict[str, dict[str, Any]]:
 
 
 def _read_npz(path: Any) -> Any:
+    """A ``.npz`` checkpoint: word vectors when it holds ``words``, recorded training runs otherwise."""
     import numpy as np
 
     with np.load(path, allow_pickle=False) as stored:

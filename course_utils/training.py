@@ -92,9 +92,9 @@ def batches(x: Any, y: Any, batch_size: int, shuffle: bool = False) -> Any:
     epoch sees every example once, in a new random order (drawn from the seed that ``cu.reseed`` set). Given
     arrays, Keras prepares them again at the start of every epoch; for small models on a few thousand examples
     that costs about as much as the training steps themselves, and a dataset prepared once takes about 40 % off
-    a 25-epoch run on a CPU (measured on 1,000 images: 3.6 s against 2.1 s). On tens of thousands of examples plain arrays are faster
-    (shuffling every example costs more than Keras' preparation) and use less memory. Use ``shuffle=False``
-    (the default) for validation data.
+    a 25-epoch run on a CPU (measured on 1,000 images: 3.6 s against 2.1 s). On tens of thousands of examples
+    plain arrays are faster (shuffling every example costs more than Keras' preparation) and use less memory.
+    Use ``shuffle=False`` (the default) for validation data.
 
     Raises
     ------

@@ -199,7 +199,7 @@ _TRIAL = {"n_train": 1_000, "n_val": 1_000, "noise": 0.3, "hidden": 256, "epochs
 
 
 @lru_cache(maxsize=1)
-def _l2_trial_setup() -> tuple[Any, Any, Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _l2_trial_setup() -> tuple[Any, Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The trial's data and one compiled MLP whose L2 factor is a variable: traced once for every λ."""
     import keras
 
@@ -222,10 +222,11 @@ def _l2_trial_setup() -> tuple[Any, Any, Any, np.ndarray, np.ndarray, np.ndarray
     model = _trial_mlp(penalty)
     model.compile(optimizer=keras.optimizers.Adam(1e-3),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), steps_per_execution=16)
-    return model, factor, _trial_mlp, x, y, x_val, labels[held_out]
+    return model, factor, x, y, x_val, labels[held_out]
 
 
 def _trial_mlp(regularizer: Any = None) -> Any:
+    """The trial's MLP: two hidden ReLU layers of _TRIAL["hidden"] units, 10 logits, uncompiled."""
     import keras
 
     return keras.Sequential([keras.Input(shape=(784,))] + [
@@ -239,9 +240,9 @@ def _l2_trial(lam: float) -> tuple[float, float]:
     from ..config import reseed
     from ..training import batches, restart
 
-    model, factor, build, x, y, x_val, y_val = _l2_trial_setup()
+    model, factor, x, y, x_val, y_val = _l2_trial_setup()
     reseed(0)
-    restart(model, build())   # the same start for every λ, and the step Keras traced for the first one
+    restart(model, _trial_mlp())   # the same start for every λ, and the step Keras traced for the first one
     factor.assign(lam / (2 * len(x)))
     model.fit(batches(x, y, 64, shuffle=True), epochs=_TRIAL["epochs"], verbose=0)
     # one direct call per set: predict() would trace a function for two calls
