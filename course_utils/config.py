@@ -202,6 +202,8 @@ def setup(seed: int = 0, quick: bool | str | None = None, verbose: bool = True) 
         threads = os.cpu_count() or 1
         device = f"CPU, {threads} thread{'s' if threads != 1 else ''} (no GPU found)"
     reseed(seed)
+    from .training import build_before_first_step
+    build_before_first_step()          # each model's first training step traced once, not twice
     _plot_defaults()
     cfg = Config(quick=is_quick, gpu=bool(gpus), device=device, seed=seed,
                  tf_version=tf.__version__, keras_version=keras.__version__, binder_default=_binder_default(quick))

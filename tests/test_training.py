@@ -163,3 +163,54 @@ def test_batches_refuses_mismatched_arrays_and_a_bad_batch_size():
     for size in (0, 2.5):
         with pytest.raises(ValueError, match="positive integer"):
             cu.batches(np.zeros((3, 1)), np.zeros(3), size)
+
+
+def _traced_steps_and_weights(feed, build_first, monkeypatch):
+    """Train a small compiled model for two epochs; return how often its step was traced, and its weights."""
+    import keras
+    import tensorflow as tf
+    from keras.src.backend.tensorflow import trainer
+
+    keras_build = trainer.TensorFlowTrainer._maybe_symbolic_build
+    monkeypatch.setattr(trainer.TensorFlowTrainer, "_maybe_symbolic_build",
+                        getattr(keras_build, "keras_build", keras_build))
+    if build_first:
+        cu.training.build_before_first_step()
+    cu.reseed(0)
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Dropout(0.5)(inputs)))
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    traces, step = [], model.train_step
+    model.train_step = lambda data: traces.append(1) or step(data)
+    x, y = np.random.default_rng(0).normal(size=(2, 32, 3)).astype("float32")
+    if feed == "dataset":
+        model.fit(tf.data.Dataset.from_tensor_slices((x, y[:, :2])).batch(8), epochs=2, verbose=0)
+    elif feed == "arrays":
+        model.fit(x, y[:, :2], batch_size=8, epochs=2, verbose=0)
+    else:
+        model.train_on_batch(x, y[:, :2])
+        model.train_on_batch(x, y[:, :2])
+    return len(traces), model.get_weights()
+
+
+@pytest.mark.parametrize("feed", ["arrays", "dataset", "train_on_batch"])
+def test_build_before_first_step_traces_the_step_once_and_trains_the_same(feed, monkeypatch):
+    keras_traces, keras_weights = _traced_steps_and_weights(feed, False, monkeypatch)
+    traces, weights = _traced_steps_and_weights(feed, True, monkeypatch)
+    assert (keras_traces, traces) == (2, 1)
+    assert all(np.array_equal(a, b) for a, b in zip(keras_weights, weights))
+    cu.training.build_before_first_step()          # a second call changes nothing
+    assert _traced_steps_and_weights(feed, True, monkeypatch)[0] == 1
+
+
+def test_build_before_first_step_leaves_a_model_it_cannot_build_to_keras(monkeypatch):
+    from keras.src.trainers.trainer import Trainer
+
+    _, keras_weights = _traced_steps_and_weights("dataset", False, monkeypatch)
+
+    def cannot_build(self, iterator=None, data_batch=None):
+        raise ValueError("no shapes")
+
+    monkeypatch.setattr(Trainer, "_symbolic_build", cannot_build)
+    traces, weights = _traced_steps_and_weights("dataset", True, monkeypatch)
+    assert traces == 2 and all(np.array_equal(a, b) for a, b in zip(keras_weights, weights))
