@@ -158,10 +158,12 @@ def build_before_first_step() -> None:
     (``cu.setup`` calls it).
 
     With TensorFlow and no distribution strategy, Keras 3 creates them inside the first traced training step, and
-    a traced function that creates variables is traced twice. Built first, from the shapes of the data (no batch is
-    read), the step is traced once: the first step of notebook 11's Transformer takes 1.8 s instead of 3.5 s on a
-    CPU. The variables start at the same values either way, so the training is the same. A model that cannot be
-    built from shapes alone is left to Keras, as before. Calling it again changes nothing.
+    a traced function that creates variables is traced twice. Built first, the step is traced once: the first step of
+    notebook 11's Transformer takes 1.8 s instead of 3.5 s on a CPU. An optimizer is built directly; metrics (and the
+    loss trackers of a model with several outputs) need one symbolic pass through the model, from the shapes of the
+    data (no batch is read), which is done only when they exist. The variables start at the same values either way,
+    so the training is the same. A model that cannot be built from shapes alone is left to Keras, as before. Calling
+    it again changes nothing.
     """
     from keras.src.backend.tensorflow import trainer as tf_trainer
 
@@ -175,11 +177,20 @@ def build_before_first_step() -> None:
         import keras
         import tensorflow as tf
 
+        optimizer_unbuilt = self.optimizer is not None and not self.optimizer.built
+        metrics_unbuilt = self._compile_metrics is not None and not self._compile_metrics.built
+        losses_unbuilt = (self._compile_loss is not None and not self._compile_loss.built
+                          and len(getattr(self, "outputs", None) or ()) > 1)   # a loss tracker per output
+        model_unbuilt = not all(layer.built for layer in self._flatten_layers())
         try:
-            if data_batch is None:
-                data_batch = tf.nest.map_structure(lambda spec: keras.KerasTensor(tuple(spec.shape), spec.dtype.name),
-                                                   iterator._get_iterator().element_spec)
-            self._symbolic_build(data_batch=data_batch)
+            if metrics_unbuilt or losses_unbuilt or model_unbuilt:   # their variables need the data's shapes
+                if data_batch is None:
+                    data_batch = tf.nest.map_structure(
+                        lambda spec: keras.KerasTensor(tuple(spec.shape), spec.dtype.name),
+                        iterator._get_iterator().element_spec)
+                self._symbolic_build(data_batch=data_batch)   # one symbolic pass; builds the optimizer too
+            elif optimizer_unbuilt:                          # the optimizer alone needs no pass through the model
+                self.optimizer.build(self.trainable_variables)
         except Exception:   # noqa: BLE001 (what cannot be built from shapes is built in the traced step, as before)
             pass
 

@@ -165,7 +165,7 @@ def test_batches_refuses_mismatched_arrays_and_a_bad_batch_size():
             cu.batches(np.zeros((3, 1)), np.zeros(3), size)
 
 
-def _traced_steps_and_weights(feed, build_first, monkeypatch):
+def _traced_steps_and_weights(feed, build_first, monkeypatch, metrics=("mae",)):
     """Train a small compiled model for two epochs; return how often its step was traced, and its weights."""
     import keras
     import tensorflow as tf
@@ -179,7 +179,7 @@ def _traced_steps_and_weights(feed, build_first, monkeypatch):
     cu.reseed(0)
     inputs = keras.Input(shape=(3,))
     model = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Dropout(0.5)(inputs)))
-    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    model.compile(optimizer="adam", loss="mse", metrics=list(metrics))
     traces, step = [], model.train_step
     model.train_step = lambda data: traces.append(1) or step(data)
     x, y = np.random.default_rng(0).normal(size=(2, 32, 3)).astype("float32")
@@ -193,14 +193,16 @@ def _traced_steps_and_weights(feed, build_first, monkeypatch):
     return len(traces), model.get_weights()
 
 
+@pytest.mark.parametrize("metrics", [("mae",), ()])
 @pytest.mark.parametrize("feed", ["arrays", "dataset", "train_on_batch"])
-def test_build_before_first_step_traces_the_step_once_and_trains_the_same(feed, monkeypatch):
-    keras_traces, keras_weights = _traced_steps_and_weights(feed, False, monkeypatch)
-    traces, weights = _traced_steps_and_weights(feed, True, monkeypatch)
+def test_build_before_first_step_traces_the_step_once_and_trains_the_same(feed, metrics, monkeypatch):
+    # with metrics: one symbolic pass builds them and the optimizer; without: the optimizer is built directly
+    keras_traces, keras_weights = _traced_steps_and_weights(feed, False, monkeypatch, metrics)
+    traces, weights = _traced_steps_and_weights(feed, True, monkeypatch, metrics)
     assert (keras_traces, traces) == (2, 1)
     assert all(np.array_equal(a, b) for a, b in zip(keras_weights, weights))
     cu.training.build_before_first_step()          # a second call changes nothing
-    assert _traced_steps_and_weights(feed, True, monkeypatch)[0] == 1
+    assert _traced_steps_and_weights(feed, True, monkeypatch, metrics)[0] == 1
 
 
 def test_build_before_first_step_leaves_a_model_it_cannot_build_to_keras(monkeypatch):
