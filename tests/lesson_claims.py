@@ -125,7 +125,7 @@ CLAIMS: dict[str, list[tuple[str, str]]] = {   # notebook stem -> [(lesson, expr
          "untrained_gradient_ratio_40_simplernn >= 0.1 and gradient_ratio_40_simplernn <= 1e-4 * untrained_gradient_ratio_40_simplernn"),
         ("the LSTM's reach is there before training (its forget gate starts open)",
          "untrained_gradient_ratio_40_lstm >= 100 * untrained_gradient_ratio_40_gru"),
-        ("the control: a GRU of the same size after the same 300 steps fades far more than the LSTM, so gates alone "
+        ("the control: a GRU of the same size after the same training steps fades far more than the LSTM, so gates alone "
          "do not explain the LSTM's reach", "gradient_ratio_40_gru <= 0.01 * gradient_ratio_40_lstm"),
         ("the bidirectional GRU 'predicts' better than any real language model here: it reads the answer",
          "bidirectional_gru_val_nats < min(forward_gru_val_nats, rnn_checkpoint_val_nats) - 0.2"),
