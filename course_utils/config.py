@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from typing import Iterator
 
 # Must be set before TensorFlow is imported anywhere, or its C++ start-up chatter lands in
-# the output of the first cell that imports it.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# the output of the first cell that imports it. Level 3 also hides C++ ERROR lines that are no
+# error of the learner's: e.g. TensorFlow's graph rewriter reporting that it could not fuse a
+# convolution with the LeakyReLU after it (08's discriminator); the graph then runs unfused. A real
+# failure still raises a Python exception with its message.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 QUICK_ENV = "COURSE_QUICK"
