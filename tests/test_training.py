@@ -216,3 +216,62 @@ def test_build_before_first_step_leaves_a_model_it_cannot_build_to_keras(monkeyp
     monkeypatch.setattr(Trainer, "_symbolic_build", cannot_build)
     traces, weights = _traced_steps_and_weights("dataset", True, monkeypatch)
     assert traces == 2 and all(np.array_equal(a, b) for a, b in zip(keras_weights, weights))
+
+
+def _counting_batches(count=3):
+    import keras
+
+    class Counting(keras.utils.PyDataset):
+        # batch i of epoch e holds the number 10 * e + i, so the order can be read back
+        def __init__(self):
+            super().__init__()
+            self.epoch, self.ends = 0, 0
+
+        def __len__(self):
+            return count
+
+        def __getitem__(self, index):
+            value = np.full((2, 3), 10 * self.epoch + index, "float32")
+            return value, value[:, :1]
+
+        def on_epoch_end(self):
+            self.epoch += 1
+            self.ends += 1
+
+    return Counting()
+
+
+def test_as_dataset_reads_every_batch_in_order_and_ends_each_epoch():
+    source = _counting_batches()
+    data = cu.as_dataset(source)
+    assert [tuple(spec.shape) for spec in data.element_spec] == [(2, 3), (2, 1)]   # static: one traced step
+    for epoch in range(2):
+        seen = [int(x[0, 0]) for x, _ in data]
+        assert seen == [10 * epoch, 10 * epoch + 1, 10 * epoch + 2]
+        assert source.ends == epoch + 1
+
+
+def test_fit_on_as_dataset_takes_one_step_per_batch_as_train_on_batch_does():
+    import keras
+
+    weights = []
+    for by_hand in (False, True):
+        cu.reseed(0)
+        model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(1e-3), loss="mse")
+        source = _counting_batches()
+        if by_hand:                    # epoch 0's batches 0, 1, 2, then epoch 1's
+            for _ in range(2):
+                for index in range(len(source)):
+                    model.train_on_batch(*source[index])
+                source.on_epoch_end()
+        else:
+            model.fit(cu.as_dataset(source), epochs=2, verbose=0)
+        assert source.ends == 2
+        weights.append(model.get_weights())
+    assert all(np.allclose(a, b, rtol=1e-6) for a, b in zip(*weights))
+
+
+def test_as_dataset_refuses_an_empty_py_dataset():
+    with pytest.raises(ValueError, match="length 0"):
+        cu.as_dataset(_counting_batches(count=0))

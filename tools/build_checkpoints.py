@@ -113,7 +113,7 @@ CHECKPOINTS = {
         "history": "history",
         "dataset": "isbi2012-membrane",
         "describes": "the U-Net of notebook 09, section 6 (depth 4, 16 filters at the first level, cross-entropy), "
-                     "trained for 1,500 steps on random 128×128 crops of ISBI 2012 images 0-24, flipped and rotated "
+                     "trained for 2,000 steps on random 128×128 crops of ISBI 2012 images 0-24, flipped and rotated "
                      "(the setting section 5 chose on validation)",
         "evaluated_on": "the held-out ISBI 2012 images 25-29 (cu.membrane_split), whole, with a mirrored border and the "
                         "8 symmetries averaged: membrane Dice",
