@@ -160,10 +160,10 @@ def as_dataset(source: Any) -> Any:
 
     ``model.fit(as_dataset(crops), epochs=10)`` takes one step per batch: every epoch reads ``crops[0]``, ...,
     ``crops[len(crops) - 1]`` in order, then calls ``crops.on_epoch_end()`` (``fit(crops)`` itself shuffles the
-    order of the batches, which changes nothing for batches drawn at random). Keras feeds a
-    PyDataset through tf.data with its autotuning on, and on a 2-core CPU the tuner's threads compete with the
-    training step: in about half of the epochs of 09's U-Net a step took 0.40 s instead of 0.23 s, its two
-    compute threads idle half the time (measured). This dataset prepares one batch ahead, with autotuning off.
+    order of the batches, which changes nothing for batches drawn at random). Keras feeds a PyDataset through
+    tf.data with its autotuning on, and on a 2-core CPU the tuner's threads compete with the training step: in
+    about half of the epochs of 09's U-Net a step took 0.40 s instead of 0.23 s, its two compute threads idle half
+    the time (measured). This dataset prepares one batch ahead, with autotuning off.
     Every batch must have the shapes and dtypes of ``source[0]``, which fixes them for the traced step.
 
     Raises
